@@ -1,0 +1,251 @@
+package dev.strata.tsdb.chunkenc;
+
+/**
+ * Appends samples to a Gorilla-style XOR chunk, producing exactly the bytes Prometheus 2.42 writes
+ * for the same samples (chunk encoding {@link ChunkEncoding#XOR}).
+ *
+ * <p>Layout: a big-endian {@code uint16} sample count, then a bit stream written most significant
+ * bit first. Sample 0 is a zig-zag varint timestamp and the raw 64 value bits; sample 1 a varint
+ * timestamp delta and an XOR-coded value; later samples a delta-of-delta timestamp in one of five
+ * bit buckets and an XOR-coded value. See {@code docs/formats.md} in the repository.
+ *
+ * <p>The stream is built in a 64-bit accumulator. After every append the accumulator is stored as
+ * one big-endian long at the first incomplete byte, so the buffer always holds a complete, readable
+ * chunk, and the whole bytes are then dropped from the accumulator. Steady-state appends allocate
+ * nothing.
+ *
+ * <p>Timestamps must increase strictly; the appender checks nothing about order because the
+ * callers (head, compaction) own that policy and report it in their own terms.
+ */
+public final class XorChunkAppender {
+
+  /** Most samples an XOR chunk can hold: the count is a 16-bit field. */
+  public static final int MAX_SAMPLES = 0xFFFF;
+
+  /** "No window yet": the first non-zero XOR always writes a fresh leading/trailing window. */
+  static final int NO_WINDOW = 0xFF;
+
+  // Worst case of one sample: 4 + 64 bits of timestamp, 2 + 5 + 6 + 64 bits of value (< 19 bytes),
+  // or a 10-byte varint plus 64 bits for sample 0; plus the slack of the final long store.
+  private static final int MAX_BYTES_PER_APPEND = 20 + ChunkBuffer.WRITE_SLACK;
+
+  private static final int HEADER_BYTES = 2;
+
+  private final ChunkBuffer buf;
+  private int numSamples;
+
+  private long t;
+  private long tDelta;
+  private long valueBits;
+  private int leading;
+  private int trailing;
+  private long minTime;
+
+  // Bit stream state: acc holds, left-aligned, the bits of bytes accStart.. that are not yet
+  // complete bytes. Invariant between appends: 0 <= accBits < 8.
+  private long acc;
+  private int accBits;
+  private int accStart;
+
+  private XorChunkAppender(ChunkBuffer buf) {
+    this.buf = buf;
+  }
+
+  /** Starts a new, empty chunk at the beginning of {@code buf}. */
+  public static XorChunkAppender create(ChunkBuffer buf) {
+    XorChunkAppender a = new XorChunkAppender(buf);
+    buf.ensureCapacity(HEADER_BYTES + ChunkBuffer.WRITE_SLACK);
+    buf.putShortBigEndian(0, (short) 0);
+    a.accStart = HEADER_BYTES;
+    a.leading = NO_WINDOW;
+    return a;
+  }
+
+  /**
+   * Re-opens the chunk of {@code length} bytes at the start of {@code buf} for appending. The
+   * state is recovered by decoding the chunk, exactly as Prometheus does, so that the bytes
+   * appended afterwards are the ones Prometheus would append.
+   *
+   * @throws dev.strata.tsdb.encoding.CorruptDataException if the chunk does not decode
+   */
+  public static XorChunkAppender reopen(ChunkBuffer buf, int length) {
+    XorChunkIterator it = new XorChunkIterator();
+    it.reset(buf, length);
+    while (it.next()) {
+      // decode to the end to recover the encoder state
+    }
+    XorChunkAppender a = new XorChunkAppender(buf);
+    a.numSamples = it.numRead();
+    a.t = it.atT();
+    a.valueBits = it.atValueBits();
+    a.tDelta = it.timeDelta();
+    a.minTime = it.firstTime();
+    // Prometheus seeds the window from the iterator, whose window starts at 0/0 rather than
+    // "none"; only an empty chunk gets a fresh "no window". Reproduce it for identical bytes.
+    a.leading = a.numSamples == 0 ? NO_WINDOW : it.leading();
+    a.trailing = it.trailing();
+    int bitPos = it.bitPosition();
+    a.accStart = bitPos >>> 3;
+    a.accBits = bitPos & 7;
+    if (a.accBits != 0) {
+      byte[] last = new byte[1];
+      buf.read(a.accStart, last, 0, 1);
+      long keep = -1L << (64 - a.accBits);
+      a.acc = ((long) last[0] << 56) & keep;
+    }
+    buf.ensureCapacity(a.accStart + MAX_BYTES_PER_APPEND);
+    return a;
+  }
+
+  /**
+   * Appends one sample. The value keeps its exact bit pattern (NaN payloads, the staleness marker,
+   * negative zero).
+   *
+   * @throws IllegalStateException if the chunk already holds {@link #MAX_SAMPLES} samples
+   */
+  public void append(long t, double v) {
+    appendBits(t, Double.doubleToRawLongBits(v));
+  }
+
+  /** Appends one sample given the raw IEEE 754 bits of its value. */
+  public void appendBits(long t, long bits) {
+    int n = numSamples;
+    if (n == MAX_SAMPLES) {
+      throw new IllegalStateException("XOR chunk is full: " + MAX_SAMPLES + " samples");
+    }
+    buf.ensureCapacity(accStart + MAX_BYTES_PER_APPEND);
+    if (n >= 2) {
+      long delta = t - this.t;
+      writeTimestampDod(delta - tDelta);
+      tDelta = delta;
+      writeValue(bits);
+    } else if (n == 1) {
+      long delta = t - this.t;
+      writeUvarint(delta);
+      tDelta = delta;
+      writeValue(bits);
+    } else {
+      writeUvarint((t << 1) ^ (t >> 63));
+      writeBits(bits, 64);
+      minTime = t;
+    }
+    this.t = t;
+    this.valueBits = bits;
+    numSamples = n + 1;
+    flush();
+    buf.putShortBigEndian(0, (short) numSamples);
+  }
+
+  // Bucket bounds follow Prometheus's bitRange: [-(2^(n-1) - 1), 2^(n-1)].
+  private void writeTimestampDod(long dod) {
+    if (dod == 0) {
+      writeBits(0, 1);
+    } else if (dod >= -((1 << 13) - 1) && dod <= 1 << 13) {
+      writeBits((0b10L << 14) | (dod & ((1L << 14) - 1)), 16);
+    } else if (dod >= -((1 << 16) - 1) && dod <= 1 << 16) {
+      writeBits((0b110L << 17) | (dod & ((1L << 17) - 1)), 20);
+    } else if (dod >= -((1 << 19) - 1) && dod <= 1 << 19) {
+      writeBits((0b1110L << 20) | (dod & ((1L << 20) - 1)), 24);
+    } else {
+      writeBits(0b1111, 4);
+      writeBits(dod, 64);
+    }
+  }
+
+  private void writeValue(long bits) {
+    long delta = bits ^ valueBits;
+    if (delta == 0) {
+      writeBits(0, 1);
+      return;
+    }
+    int newLeading = Long.numberOfLeadingZeros(delta);
+    int newTrailing = Long.numberOfTrailingZeros(delta);
+    if (newLeading >= 32) {
+      newLeading = 31; // the field has 5 bits
+    }
+    if (leading != NO_WINDOW && newLeading >= leading && newTrailing >= trailing) {
+      int significant = 64 - leading - trailing;
+      long payload = delta >>> trailing;
+      if (significant <= 62) {
+        writeBits((0b10L << significant) | payload, significant + 2);
+      } else {
+        writeBits(0b10, 2);
+        writeBits(payload, significant);
+      }
+      return;
+    }
+    leading = newLeading;
+    trailing = newTrailing;
+    int significant = 64 - newLeading - newTrailing;
+    // '11', 5 bits of leading zeros, 6 bits of significant-bit count (64 is written as 0).
+    long header = (0b11L << 11) | ((long) newLeading << 6) | (significant & 63);
+    long payload = delta >>> newTrailing;
+    if (significant <= 64 - 13) {
+      writeBits((header << significant) | payload, significant + 13);
+    } else {
+      writeBits(header, 13);
+      writeBits(payload, significant);
+    }
+  }
+
+  private void writeUvarint(long x) {
+    while ((x & ~0x7FL) != 0) {
+      writeBits((x & 0x7F) | 0x80, 8);
+      x >>>= 7;
+    }
+    writeBits(x, 8);
+  }
+
+  /** Appends the low {@code n} bits of {@code value}, 1 <= n <= 64. */
+  private void writeBits(long value, int n) {
+    long aligned = value << (64 - n);
+    int free = 64 - accBits;
+    if (n < free) {
+      acc |= aligned >>> accBits;
+      accBits += n;
+    } else {
+      // Fill the accumulator, store it, keep the rest. accBits > 0 here unless n == 64.
+      acc |= accBits == 0 ? aligned : aligned >>> accBits;
+      buf.putLongBigEndian(accStart, acc);
+      accStart += Long.BYTES;
+      acc = free == 64 ? 0 : aligned << free;
+      accBits = n - free;
+    }
+  }
+
+  // Stores the accumulator and drops its complete bytes.
+  private void flush() {
+    buf.putLongBigEndian(accStart, acc);
+    int whole = accBits >>> 3;
+    if (whole != 0) {
+      accStart += whole;
+      acc <<= whole << 3;
+      accBits &= 7;
+    }
+  }
+
+  /** Number of samples in the chunk. */
+  public int numSamples() {
+    return numSamples;
+  }
+
+  /** Length of the chunk in bytes, header included. */
+  public int byteLength() {
+    return accStart + (accBits == 0 ? 0 : 1);
+  }
+
+  /** Timestamp of the first sample; undefined while the chunk is empty. */
+  public long minTime() {
+    return minTime;
+  }
+
+  /** Timestamp of the last sample; undefined while the chunk is empty. */
+  public long maxTime() {
+    return t;
+  }
+
+  /** The buffer the chunk is written to. */
+  public ChunkBuffer buffer() {
+    return buf;
+  }
+}
