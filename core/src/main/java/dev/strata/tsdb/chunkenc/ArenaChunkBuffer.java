@@ -22,6 +22,21 @@ public final class ArenaChunkBuffer extends ChunkBuffer {
     this.handle = handle;
   }
 
+  /**
+   * Points this buffer at a fresh slot of at least {@code initialCapacity} bytes, leaving the
+   * previous slot to its owner: one buffer object can fill any number of slots.
+   */
+  public ArenaChunkBuffer allocate(int initialCapacity) {
+    handle = arena.allocate(Math.max(initialCapacity, 2 + WRITE_SLACK));
+    return this;
+  }
+
+  /** Points this buffer at an existing slot, leaving the previous slot to its owner. */
+  public ArenaChunkBuffer attach(long handle) {
+    this.handle = handle;
+    return this;
+  }
+
   /** The slot currently holding the bytes. */
   public long handle() {
     return handle;

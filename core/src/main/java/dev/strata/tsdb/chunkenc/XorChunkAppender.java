@@ -31,7 +31,7 @@ public final class XorChunkAppender {
 
   private static final int HEADER_BYTES = 2;
 
-  private final ChunkBuffer buf;
+  private ChunkBuffer buf;
   private int numSamples;
 
   private long t;
@@ -47,18 +47,33 @@ public final class XorChunkAppender {
   private int accBits;
   private int accStart;
 
-  private XorChunkAppender(ChunkBuffer buf) {
-    this.buf = buf;
-  }
+  /** An appender with no chunk yet; call {@link #start} before appending. */
+  public XorChunkAppender() {}
 
   /** Starts a new, empty chunk at the beginning of {@code buf}. */
   public static XorChunkAppender create(ChunkBuffer buf) {
-    XorChunkAppender a = new XorChunkAppender(buf);
+    return new XorChunkAppender().start(buf);
+  }
+
+  /**
+   * Starts a new, empty chunk at the beginning of {@code buf}, forgetting the previous chunk: one
+   * appender can encode any number of chunks without allocating.
+   */
+  public XorChunkAppender start(ChunkBuffer buf) {
+    this.buf = buf;
     buf.ensureCapacity(HEADER_BYTES + ChunkBuffer.WRITE_SLACK);
     buf.putShortBigEndian(0, (short) 0);
-    a.accStart = HEADER_BYTES;
-    a.leading = NO_WINDOW;
-    return a;
+    numSamples = 0;
+    t = 0;
+    tDelta = 0;
+    valueBits = 0;
+    leading = NO_WINDOW;
+    trailing = 0;
+    minTime = 0;
+    acc = 0;
+    accBits = 0;
+    accStart = HEADER_BYTES;
+    return this;
   }
 
   /**
@@ -74,10 +89,11 @@ public final class XorChunkAppender {
     while (it.next()) {
       // decode to the end to recover the encoder state
     }
-    XorChunkAppender a = new XorChunkAppender(buf);
-    a.numSamples = it.numRead();
-    a.t = it.atT();
-    a.valueBits = it.atValueBits();
+    XorChunkAppender a = new XorChunkAppender();
+    a.buf = buf;
+    a.numSamples = it.numDecoded();
+    a.t = it.lastTime();
+    a.valueBits = it.lastValueBits();
     a.tDelta = it.timeDelta();
     a.minTime = it.firstTime();
     // Prometheus seeds the window from the iterator, whose window starts at 0/0 rather than
@@ -110,80 +126,104 @@ public final class XorChunkAppender {
   /** Appends one sample given the raw IEEE 754 bits of its value. */
   public void appendBits(long t, long bits) {
     int n = numSamples;
+    if (n < 2) {
+      appendFirstSamples(t, bits);
+      return;
+    }
     if (n == MAX_SAMPLES) {
       throw new IllegalStateException("XOR chunk is full: " + MAX_SAMPLES + " samples");
     }
     buf.ensureCapacity(accStart + MAX_BYTES_PER_APPEND);
-    if (n >= 2) {
-      long delta = t - this.t;
-      writeTimestampDod(delta - tDelta);
-      tDelta = delta;
-      writeValue(bits);
-    } else if (n == 1) {
-      long delta = t - this.t;
-      writeUvarint(delta);
-      tDelta = delta;
-      writeValue(bits);
+    long delta = t - this.t;
+    long dod = delta - tDelta;
+    // Timestamp code; bucket bounds follow the format: [-(2^(n-1) - 1), 2^(n-1)].
+    long tsCode;
+    int tsLength;
+    if (dod == 0) {
+      tsCode = 0;
+      tsLength = 1;
+    } else if (dod >= -((1 << 13) - 1) && dod <= 1 << 13) {
+      tsCode = (0b10L << 14) | (dod & ((1L << 14) - 1));
+      tsLength = 16;
+    } else if (dod >= -((1 << 16) - 1) && dod <= 1 << 16) {
+      tsCode = (0b110L << 17) | (dod & ((1L << 17) - 1));
+      tsLength = 20;
+    } else if (dod >= -((1 << 19) - 1) && dod <= 1 << 19) {
+      tsCode = (0b1110L << 20) | (dod & ((1L << 20) - 1));
+      tsLength = 24;
     } else {
-      writeUvarint((t << 1) ^ (t >> 63));
-      writeBits(bits, 64);
-      minTime = t;
+      writeBits(0b1111, 4);
+      writeBits(dod, 64);
+      tsCode = 0;
+      tsLength = 0;
+    }
+    long xor = bits ^ valueBits;
+    if (xor == 0) {
+      writeBits(tsCode << 1, tsLength + 1); // value bit 0: unchanged
+    } else {
+      writeValue(tsCode, tsLength, xor);
     }
     this.t = t;
-    this.valueBits = bits;
+    tDelta = delta;
+    valueBits = bits;
     numSamples = n + 1;
     flush();
     buf.putShortBigEndian(0, (short) numSamples);
   }
 
-  // Bucket bounds follow Prometheus's bitRange: [-(2^(n-1) - 1), 2^(n-1)].
-  private void writeTimestampDod(long dod) {
-    if (dod == 0) {
-      writeBits(0, 1);
-    } else if (dod >= -((1 << 13) - 1) && dod <= 1 << 13) {
-      writeBits((0b10L << 14) | (dod & ((1L << 14) - 1)), 16);
-    } else if (dod >= -((1 << 16) - 1) && dod <= 1 << 16) {
-      writeBits((0b110L << 17) | (dod & ((1L << 17) - 1)), 20);
-    } else if (dod >= -((1 << 19) - 1) && dod <= 1 << 19) {
-      writeBits((0b1110L << 20) | (dod & ((1L << 20) - 1)), 24);
+  private void appendFirstSamples(long t, long bits) {
+    buf.ensureCapacity(accStart + MAX_BYTES_PER_APPEND);
+    if (numSamples == 0) {
+      writeUvarint((t << 1) ^ (t >> 63)); // zig-zag
+      writeBits(bits, 64);
+      minTime = t;
     } else {
-      writeBits(0b1111, 4);
-      writeBits(dod, 64);
+      long delta = t - this.t;
+      writeUvarint(delta);
+      tDelta = delta;
+      long xor = bits ^ valueBits;
+      if (xor == 0) {
+        writeBits(0, 1);
+      } else {
+        writeValue(0, 0, xor);
+      }
     }
+    this.t = t;
+    valueBits = bits;
+    numSamples++;
+    flush();
+    buf.putShortBigEndian(0, (short) numSamples);
   }
 
-  private void writeValue(long bits) {
-    long delta = bits ^ valueBits;
-    if (delta == 0) {
-      writeBits(0, 1);
-      return;
-    }
-    int newLeading = Long.numberOfLeadingZeros(delta);
-    int newTrailing = Long.numberOfTrailingZeros(delta);
+  // Writes the pending timestamp code followed by a non-zero value XOR, in one go when they fit.
+  private void writeValue(long tsCode, int tsLength, long xor) {
+    int newLeading = Long.numberOfLeadingZeros(xor);
+    int newTrailing = Long.numberOfTrailingZeros(xor);
     if (newLeading >= 32) {
       newLeading = 31; // the field has 5 bits
     }
+    long header;
+    int headerLength;
+    int significant;
     if (leading != NO_WINDOW && newLeading >= leading && newTrailing >= trailing) {
-      int significant = 64 - leading - trailing;
-      long payload = delta >>> trailing;
-      if (significant <= 62) {
-        writeBits((0b10L << significant) | payload, significant + 2);
-      } else {
-        writeBits(0b10, 2);
-        writeBits(payload, significant);
-      }
-      return;
-    }
-    leading = newLeading;
-    trailing = newTrailing;
-    int significant = 64 - newLeading - newTrailing;
-    // '11', 5 bits of leading zeros, 6 bits of significant-bit count (64 is written as 0).
-    long header = (0b11L << 11) | ((long) newLeading << 6) | (significant & 63);
-    long payload = delta >>> newTrailing;
-    if (significant <= 64 - 13) {
-      writeBits((header << significant) | payload, significant + 13);
+      // '10': the XOR fits the current window.
+      header = 0b10;
+      headerLength = 2;
+      significant = 64 - leading - trailing;
     } else {
-      writeBits(header, 13);
+      // '11', 5 bits of leading zeros, 6 bits of significant-bit count (64 is written as 0).
+      leading = newLeading;
+      trailing = newTrailing;
+      significant = 64 - newLeading - newTrailing;
+      header = (0b11L << 11) | ((long) newLeading << 6) | (significant & 63);
+      headerLength = 13;
+    }
+    long payload = xor >>> trailing;
+    int prefixLength = tsLength + headerLength;
+    if (prefixLength + significant <= 64) {
+      writeBits((((tsCode << headerLength) | header) << significant) | payload, prefixLength + significant);
+    } else {
+      writeBits((tsCode << headerLength) | header, prefixLength);
       writeBits(payload, significant);
     }
   }

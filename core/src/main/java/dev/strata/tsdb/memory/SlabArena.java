@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * Off-heap memory for many small objects of varying size (chunk bytes), carved out of large slabs.
@@ -42,6 +43,7 @@ public final class SlabArena implements AutoCloseable {
   private static final int MIN_SLOT_BYTES = 16;
   private static final int[] SLOT_SIZES = slotSizes();
   private static final int MAX_SLABS = 1 << 24;
+  private static final UnsafeMemory MEMORY = UnsafeMemory.MEMORY;
   private static final boolean NATIVE_IS_BIG_ENDIAN =
       ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
@@ -50,6 +52,9 @@ public final class SlabArena implements AutoCloseable {
   // Readers index this array without locking; it is replaced, never mutated in place, when it
   // grows, and emptied on close so that a late access fails on the bounds check.
   private volatile BytesStore<?, ?>[] slabs = new BytesStore<?, ?>[0];
+  // Base addresses of the slabs, for the hot accessors: a bounds-checked slot offset plus the
+  // base goes straight to memory, without a store's own checks on every access.
+  private volatile long[] slabAddresses = new long[0];
   private int slabCount;
   private int tailOffset; // bump pointer into the last slab
 
@@ -175,8 +180,12 @@ public final class SlabArena implements AutoCloseable {
     }
     BytesStore<?, ?> store = BytesStore.nativeStoreWithFixedCapacity(slabBytes);
     BytesStore<?, ?>[] grown = Arrays.copyOf(slabs, slabCount + 1);
-    grown[slabCount++] = store;
+    long[] addresses = Arrays.copyOf(slabAddresses, slabCount + 1);
+    grown[slabCount] = store;
+    addresses[slabCount] = store.addressForRead(0);
+    slabCount++;
     slabs = grown;
+    slabAddresses = addresses;
     tailOffset = 0;
   }
 
@@ -214,22 +223,28 @@ public final class SlabArena implements AutoCloseable {
     return (handle & 0xFFFF_FFFFL) + pos;
   }
 
+  // Address of byte pos of the slot, after checking that [pos, pos + len) lies inside it.
+  private long address(long handle, int pos, int len) {
+    Objects.checkFromIndexSize(pos, len, SLOT_SIZES[sizeClass(handle)]);
+    return slabAddresses[(int) (handle >>> 40)] + (handle & 0xFFFF_FFFFL) + pos;
+  }
+
   /** Writes {@code value} as 8 big-endian bytes at {@code pos} within the slot. */
   public void putLongBigEndian(long handle, int pos, long value) {
-    long at = offset(handle, pos, Long.BYTES, slotBytes(handle));
-    store(handle).writeLong(at, NATIVE_IS_BIG_ENDIAN ? value : Long.reverseBytes(value));
+    MEMORY.writeLong(
+        address(handle, pos, Long.BYTES), NATIVE_IS_BIG_ENDIAN ? value : Long.reverseBytes(value));
   }
 
   /** Writes {@code value} as 2 big-endian bytes at {@code pos} within the slot. */
   public void putShortBigEndian(long handle, int pos, short value) {
-    long at = offset(handle, pos, Short.BYTES, slotBytes(handle));
-    store(handle).writeShort(at, NATIVE_IS_BIG_ENDIAN ? value : Short.reverseBytes(value));
+    MEMORY.writeShort(
+        address(handle, pos, Short.BYTES),
+        NATIVE_IS_BIG_ENDIAN ? value : Short.reverseBytes(value));
   }
 
   /** Reads 2 big-endian bytes at {@code pos} within the slot. */
   public short getShortBigEndian(long handle, int pos) {
-    long at = offset(handle, pos, Short.BYTES, slotBytes(handle));
-    short v = store(handle).readShort(at);
+    short v = MEMORY.readShort(address(handle, pos, Short.BYTES));
     return NATIVE_IS_BIG_ENDIAN ? v : Short.reverseBytes(v);
   }
 
@@ -284,6 +299,7 @@ public final class SlabArena implements AutoCloseable {
     closed = true;
     BytesStore<?, ?>[] toRelease = slabs;
     slabs = new BytesStore<?, ?>[0];
+    slabAddresses = new long[0];
     for (int i = 0; i < slabCount; i++) {
       toRelease[i].releaseLast();
     }

@@ -3,8 +3,13 @@ package dev.strata.examples.data;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic, realistic sample streams for demos and benchmarks: what a Prometheus server
- * scraping every 15 seconds sees. Timestamps carry a few milliseconds of scrape jitter.
+ * Deterministic, realistic sample streams for demos and benchmarks: what a Prometheus 2.42 server
+ * scraping every 15 seconds stores.
+ *
+ * <p>Scrape timestamps jitter. Prometheus 2.42 snaps a scrape back onto its schedule when it is
+ * within 2 ms of it (the default {@code --scrape.timestamp-tolerance}), so the model is: 85% of
+ * scrapes land within tolerance and are stored on schedule, 15% are late by 3 to 40 ms (slow
+ * targets, GC pauses) and keep their jitter. {@link Kind#RANDOM} uses raw jitter on every scrape.
  */
 public final class SyntheticSeries {
 
@@ -38,8 +43,11 @@ public final class SyntheticSeries {
     double gauge = 20 + rnd.nextInt(60);
     double constant = 1 + rnd.nextInt(64);
     for (int i = 0; i < ts.length; i++) {
-      // Scrapes land within a few milliseconds of the interval.
-      ts[i] = t + rnd.nextInt(-3, 4);
+      if (kind == Kind.RANDOM) {
+        ts[i] = t + rnd.nextInt(-3, 4);
+      } else {
+        ts[i] = rnd.nextInt(100) < 85 ? t : t + rnd.nextInt(3, 41);
+      }
       t += SCRAPE_INTERVAL_MS;
       values[i] =
           switch (kind) {
