@@ -4,18 +4,18 @@ package dev.strata.tsdb.labels;
  * Quotes strings exactly as Go's {@code strconv.Quote} does, which is how Prometheus prints label
  * values ({@code promtool tsdb dump}, {@code Labels.String()}) and matchers.
  *
- * <p>The rules: backslash and double quote get a backslash; printable characters stay as they
- * are; {@code \a \b \f \n \r \t \v} use their short escapes; other characters below U+0020 and
- * U+007F become {@code \xhh}; any other non-printable character becomes <code>&#92;uhhhh</code>,
- * or {@code \Uhhhhhhhh} above the BMP. Hex digits are lower case.
+ * <p>The rules: backslash and double quote get a backslash; printable characters stay as they are;
+ * {@code \a \b \f \n \r \t \v} use their short escapes; other characters below U+0020 and U+007F
+ * become {@code \xhh}; any other non-printable character becomes <code>&#92;uhhhh</code>, or {@code
+ * \Uhhhhhhhh} above the BMP. Hex digits are lower case.
  *
  * <p>"Printable" is Go's {@code unicode.IsPrint}: general categories L, M, N, P and S, plus the
  * ASCII space. Java's {@link Character#getType} gives the same categories for the same Unicode
  * version. Prometheus 2.42 (Go 1.19) uses Unicode 13.0, and so does Java 17; on a later JDK,
  * characters assigned after Unicode 13.0 are left as they are where Prometheus 2.42 escapes them.
  *
- * <p>Go strings are bytes and may hold invalid UTF-8, which Go prints byte by byte as {@code
- * \xhh}. The Java counterpart is an unpaired surrogate: it is printed as the three bytes of its
+ * <p>Go strings are bytes and may hold invalid UTF-8, which Go prints byte by byte as {@code \xhh}.
+ * The Java counterpart is an unpaired surrogate: it is printed as the three bytes of its
  * generalized UTF-8 encoding, which is what Go would print for those bytes.
  */
 public final class GoQuote {
@@ -53,7 +53,9 @@ public final class GoQuote {
     return appendQuoted(new StringBuilder(s.length() + 2), s).toString();
   }
 
-  /** Appends {@code s} in double quotes with Go's escapes to {@code out}, and returns {@code out}. */
+  /**
+   * Appends {@code s} in double quotes with Go's escapes to {@code out}, and returns {@code out}.
+   */
   public static StringBuilder appendQuoted(StringBuilder out, String s) {
     out.append('"');
     int n = s.length();

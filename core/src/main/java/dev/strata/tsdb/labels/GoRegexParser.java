@@ -3,11 +3,9 @@ package dev.strata.tsdb.labels;
 import dev.strata.tsdb.labels.RegexNode.AnyChar;
 import dev.strata.tsdb.labels.RegexNode.Assertion;
 import dev.strata.tsdb.labels.RegexNode.AssertionKind;
-import dev.strata.tsdb.labels.RegexNode.CharClass;
 import dev.strata.tsdb.labels.RegexNode.Literal;
 import dev.strata.tsdb.labels.RegexNode.Repeat;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -60,9 +58,9 @@ final class GoRegexParser {
 
   private static final Set<String> CATEGORIES =
       Set.of(
-          "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N",
-          "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm",
-          "So", "Z", "Zl", "Zp", "Zs");
+          "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn",
+          "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk",
+          "Sm", "So", "Z", "Zl", "Zp", "Zs");
 
   private final String re;
   private int pos;
@@ -256,7 +254,8 @@ final class GoRegexParser {
   private RegexNode parseGroup() {
     int start = pos;
     pos++;
-    if (re.startsWith("?P<", pos) || (re.startsWith("?<", pos) && !re.startsWith("?<=", pos) && !re.startsWith("?<!", pos))) {
+    if (re.startsWith("?P<", pos)
+        || (re.startsWith("?<", pos) && !re.startsWith("?<=", pos) && !re.startsWith("?<!", pos))) {
       int nameStart = pos + (re.charAt(pos + 1) == 'P' ? 3 : 2);
       int end = re.indexOf('>', nameStart);
       if (end < 0) {
@@ -292,7 +291,7 @@ final class GoRegexParser {
         case 'i' -> f = !negate;
         case 'm' -> m = !negate;
         case 's' -> s = !negate;
-        case 'U' -> { } // ungreedy: the same strings match
+        case 'U' -> {} // ungreedy: the same strings match
         case '-' -> {
           if (negate) {
             throw error("invalid or unsupported Perl syntax", re.substring(start, pos));
@@ -361,26 +360,28 @@ final class GoRegexParser {
       case 'B':
         pos += 2;
         return new Assertion(AssertionKind.NOT_WORD_BOUNDARY);
-      case 'Q': {
-        pos += 2;
-        int end = re.indexOf("\\E", pos);
-        String text = re.substring(pos, end < 0 ? re.length() : end);
-        for (int i = 0; i < text.length(); i++) {
-          if (Character.isSurrogate(text.charAt(i))
-              && !(Character.isHighSurrogate(text.charAt(i))
-                  && i + 1 < text.length()
-                  && Character.isLowSurrogate(text.charAt(++i)))) {
-            throw error("invalid UTF-8", null);
+      case 'Q':
+        {
+          pos += 2;
+          int end = re.indexOf("\\E", pos);
+          String text = re.substring(pos, end < 0 ? re.length() : end);
+          for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))
+                && !(Character.isHighSurrogate(text.charAt(i))
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(++i)))) {
+              throw error("invalid UTF-8", null);
+            }
           }
+          pos = end < 0 ? re.length() : end + 2;
+          return text.isEmpty() ? new RegexNode.Empty() : new Literal(text, fold);
         }
-        pos = end < 0 ? re.length() : end + 2;
-        return text.isEmpty() ? new RegexNode.Empty() : new Literal(text, fold);
-      }
-      case 'd', 'D', 's', 'S', 'w', 'W', 'p', 'P': {
-        ClassBuilder cb = new ClassBuilder();
-        addClassEscape(cb);
-        return cb.build(false, fold);
-      }
+      case 'd', 'D', 's', 'S', 'w', 'W', 'p', 'P':
+        {
+          CharClassBuilder cb = new CharClassBuilder();
+          addClassEscape(cb);
+          return cb.build(false, fold);
+        }
       default:
         pos++;
         return new Literal(Character.toString(parseEscape(start)), fold);
@@ -403,30 +404,35 @@ final class GoRegexParser {
           break; // a back-reference, which RE2 does not have
         }
         // fall through: octal
-      case '0': {
-        int v = c - '0';
-        for (int i = 0; i < 2 && pos < re.length() && re.charAt(pos) >= '0' && re.charAt(pos) <= '7'; i++) {
-          v = v * 8 + re.charAt(pos++) - '0';
-        }
-        return v;
-      }
-      case 'x': {
-        if (pos < re.length() && re.charAt(pos) == '{') {
-          int end = re.indexOf('}', pos);
-          String hex = end < 0 ? "" : re.substring(pos + 1, end);
-          int v = hex.isEmpty() || hex.length() > 8 || !isHex(hex) ? -1 : Integer.parseInt(hex, 16);
-          if (v < 0 || v > MAX_CODE_POINT) {
-            break;
+      case '0':
+        {
+          int v = c - '0';
+          for (int i = 0;
+              i < 2 && pos < re.length() && re.charAt(pos) >= '0' && re.charAt(pos) <= '7';
+              i++) {
+            v = v * 8 + re.charAt(pos++) - '0';
           }
-          pos = end + 1;
-          return checkNotSurrogate(v, start);
+          return v;
         }
-        if (pos + 2 <= re.length() && isHex(re.substring(pos, pos + 2))) {
-          pos += 2;
-          return Integer.parseInt(re.substring(pos - 2, pos), 16);
+      case 'x':
+        {
+          if (pos < re.length() && re.charAt(pos) == '{') {
+            int end = re.indexOf('}', pos);
+            String hex = end < 0 ? "" : re.substring(pos + 1, end);
+            int v =
+                hex.isEmpty() || hex.length() > 8 || !isHex(hex) ? -1 : Integer.parseInt(hex, 16);
+            if (v < 0 || v > MAX_CODE_POINT) {
+              break;
+            }
+            pos = end + 1;
+            return checkNotSurrogate(v, start);
+          }
+          if (pos + 2 <= re.length() && isHex(re.substring(pos, pos + 2))) {
+            pos += 2;
+            return Integer.parseInt(re.substring(pos - 2, pos), 16);
+          }
+          break;
         }
-        break;
-      }
       case 'a':
         return 7;
       case 'f':
@@ -459,7 +465,7 @@ final class GoRegexParser {
     if (negated) {
       pos++;
     }
-    ClassBuilder cb = new ClassBuilder();
+    CharClassBuilder cb = new CharClassBuilder();
     boolean first = true;
     while (true) {
       if (pos >= re.length()) {
@@ -513,7 +519,7 @@ final class GoRegexParser {
   }
 
   // \d \D \s \S \w \W \pX \p{Name} \PX \P{Name} at pos.
-  private void addClassEscape(ClassBuilder cb) {
+  private void addClassEscape(CharClassBuilder cb) {
     int start = pos;
     char c = re.charAt(pos + 1);
     pos += 2;
@@ -568,7 +574,9 @@ final class GoRegexParser {
     }
     try {
       Character.UnicodeScript script = Character.UnicodeScript.forName(name);
-      return script.name().equals(name.toUpperCase(Locale.ROOT)) ? "\\p{Is" + script.name() + "}" : null;
+      return script.name().equals(name.toUpperCase(Locale.ROOT))
+          ? "\\p{Is" + script.name() + "}"
+          : null;
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -589,87 +597,5 @@ final class GoRegexParser {
       }
     }
     return true;
-  }
-
-  /** Collects the items of one class: exact code point ranges plus Java property fragments. */
-  private static final class ClassBuilder {
-    private int[] ranges = new int[0];
-    private final StringBuilder javaExtra = new StringBuilder();
-
-    void add(int[] r, boolean negated) {
-      ranges = union(ranges, negated ? complement(r) : r);
-    }
-
-    void addJava(String fragment) {
-      javaExtra.append(fragment);
-    }
-
-    CharClass build(boolean negated, boolean fold) {
-      StringBuilder java = new StringBuilder("[");
-      if (negated) {
-        java.append('^');
-      }
-      for (int i = 0; i < ranges.length; i += 2) {
-        RegexNode.appendCodePoint(java, ranges[i]);
-        if (ranges[i + 1] != ranges[i]) {
-          java.append('-');
-          RegexNode.appendCodePoint(java, ranges[i + 1]);
-        }
-      }
-      java.append(javaExtra);
-      if (ranges.length == 0 && javaExtra.length() == 0) {
-        java.append("\\x{0}&&[^\\x{0}]"); // cannot happen for parsed classes; keep Java valid
-      }
-      java.append(']');
-      int[] exact = null;
-      if (javaExtra.length() == 0) {
-        exact = negated ? complement(ranges) : ranges;
-      }
-      return new CharClass(java.toString(), fold, exact);
-    }
-
-    // Sorted, disjoint, non-adjacent union of two sorted range lists.
-    private static int[] union(int[] a, int[] b) {
-      int[] all = Arrays.copyOf(a, a.length + b.length);
-      System.arraycopy(b, 0, all, a.length, b.length);
-      int n = all.length / 2;
-      long[] packed = new long[n];
-      for (int i = 0; i < n; i++) {
-        packed[i] = (long) all[2 * i] << 32 | all[2 * i + 1];
-      }
-      Arrays.sort(packed);
-      int[] out = new int[all.length];
-      int k = 0;
-      for (long p : packed) {
-        int lo = (int) (p >>> 32);
-        int hi = (int) p;
-        if (k > 0 && lo <= out[k - 1] + 1) {
-          out[k - 1] = Math.max(out[k - 1], hi);
-        } else {
-          out[k++] = lo;
-          out[k++] = hi;
-        }
-      }
-      return Arrays.copyOf(out, k);
-    }
-
-    private static int[] complement(int[] sorted) {
-      int[] r = union(new int[0], sorted);
-      int[] out = new int[r.length + 2];
-      int k = 0;
-      int next = 0;
-      for (int i = 0; i < r.length; i += 2) {
-        if (r[i] > next) {
-          out[k++] = next;
-          out[k++] = r[i] - 1;
-        }
-        next = r[i + 1] + 1;
-      }
-      if (next <= MAX_CODE_POINT) {
-        out[k++] = next;
-        out[k++] = MAX_CODE_POINT;
-      }
-      return Arrays.copyOf(out, k);
-    }
   }
 }

@@ -1,11 +1,11 @@
 package dev.strata.tsdb.labels;
 
 /**
- * A regular expression of a label matcher is not valid RE2 syntax (the syntax Prometheus
- * accepts), or uses a construct Strata cannot match.
+ * A regular expression of a label matcher is not valid RE2 syntax (the syntax Prometheus accepts),
+ * or uses a construct Strata cannot match.
  *
- * <p>The message quotes the whole expression and the offending part, in the form Prometheus
- * users know: {@code invalid regular expression "a(b": missing closing ): `(b`}.
+ * <p>The message quotes the whole expression and the offending part, in the form Prometheus users
+ * know: {@code invalid regular expression "a(b": missing closing ): `(b`}.
  */
 public class InvalidRegexException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -9,16 +9,15 @@ import java.util.Optional;
  * code!="200"}, {@code path=~"/api/.*"}, {@code env!~"dev|test"}.
  *
  * <p>Semantics are Prometheus 2.42's. An absent label has the value {@code ""}, so {@code foo=""}
- * matches series without {@code foo}, {@code foo!=""} requires it, {@code foo=~".*"} matches
- * series without it and {@code foo=~".+"} does not. Regular expressions use RE2 syntax and must
- * match the whole value, as if written {@code ^(?:re)$}; {@code .} does not match a newline unless
- * the {@code s} flag is set.
+ * matches series without {@code foo}, {@code foo!=""} requires it, {@code foo=~".*"} matches series
+ * without it and {@code foo=~".+"} does not. Regular expressions use RE2 syntax and must match the
+ * whole value, as if written {@code ^(?:re)$}; {@code .} does not match a newline unless the {@code
+ * s} flag is set.
  *
- * <p>Regexes are compiled once, at construction, to the cheapest form that decides them (see
- * {@code RegexProgram}): equality, a hash-set lookup, prefix/suffix/substring checks, or, only
- * when nothing simpler is exact, {@link java.util.regex}. {@link #setMatches} and {@link #prefix}
- * expose that analysis so that an index can read postings directly instead of testing every
- * value.
+ * <p>Regexes are compiled once, at construction, to the cheapest form that decides them (see {@code
+ * RegexProgram}): equality, a hash-set lookup, prefix/suffix/substring checks, or, only when
+ * nothing simpler is exact, {@link java.util.regex}. {@link #setMatches} and {@link #prefix} expose
+ * that analysis so that an index can read postings directly instead of testing every value.
  *
  * <p>Instances are immutable and thread-safe; equality is by type, name and value.
  */
@@ -39,8 +38,8 @@ public final class LabelMatcher {
   }
 
   /**
-   * A matcher of the given type. The name is not validated: a matcher on a name no series can
-   * have simply sees {@code ""}, as in Prometheus.
+   * A matcher of the given type. The name is not validated: a matcher on a name no series can have
+   * simply sees {@code ""}, as in Prometheus.
    *
    * @throws InvalidRegexException for a regex type whose value is not a valid RE2 expression
    */
@@ -131,8 +130,8 @@ public final class LabelMatcher {
 
   /**
    * A string every accepted value starts with, so that an index can seek to it: the value for
-   * {@code =}, a literal prefix of the expression for {@code =~} (possibly {@code ""}), and
-   * {@code ""} for negative matchers.
+   * {@code =}, a literal prefix of the expression for {@code =~} (possibly {@code ""}), and {@code
+   * ""} for negative matchers.
    */
   public String prefix() {
     if (negative) {

@@ -70,8 +70,8 @@ public final class LabelValidation {
   }
 
   /**
-   * Checks the value of label {@code name}, and if the label is {@code __name__} that the value
-   * is a valid metric name. An empty value is valid: it stands for an absent label.
+   * Checks the value of label {@code name}, and if the label is {@code __name__} that the value is
+   * a valid metric name. An empty value is valid: it stands for an absent label.
    *
    * @throws InvalidLabelsException naming the label if the value is invalid
    */
@@ -116,7 +116,9 @@ public final class LabelValidation {
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
         } else {
           return i;

@@ -8,19 +8,19 @@ import java.util.Objects;
 /**
  * An immutable label set: the identity of a series.
  *
- * <p>Labels are sorted by name in UTF-8 byte order ({@link Utf8Order}) and names are unique, as
- * in Prometheus, so that two equal sets have one representation and hash, compare and serialize
+ * <p>Labels are sorted by name in UTF-8 byte order ({@link Utf8Order}) and names are unique, as in
+ * Prometheus, so that two equal sets have one representation and hash, compare and serialize
  * identically to Prometheus's. A label with an empty value is the same as no label at all (a
- * matcher sees an absent label as {@code ""}), so empty values are dropped when a set is built
- * and never stored.
+ * matcher sees an absent label as {@code ""}), so empty values are dropped when a set is built and
+ * never stored.
  *
- * <p>The set is kept in one array of alternating names and values: one object besides the
- * strings, and cache-friendly scans. {@link #hashCode} is computed on first use and cached;
- * {@link #hash} (Prometheus's 64-bit hash) is computed on each call without allocating, since the
- * callers that need it (series lookup in the head) keep it themselves.
+ * <p>The set is kept in one array of alternating names and values: one object besides the strings,
+ * and cache-friendly scans. {@link #hashCode} is computed on first use and cached; {@link #hash}
+ * (Prometheus's 64-bit hash) is computed on each call without allocating, since the callers that
+ * need it (series lookup in the head) keep it themselves.
  *
- * <p>The public factories validate names and values ({@link LabelValidation}). Label sets read
- * from Strata's own files, which were validated when first written, should use {@link
+ * <p>The public factories validate names and values ({@link LabelValidation}). Label sets read from
+ * Strata's own files, which were validated when first written, should use {@link
  * #fromSortedTrusted}, which checks nothing and copies nothing.
  */
 public final class Labels implements Comparable<Labels> {
@@ -47,8 +47,8 @@ public final class Labels implements Comparable<Labels> {
   /**
    * The label set of the given name/value pairs, in any order.
    *
-   * @param nameValuePairs {@code name0, value0, name1, value1, ...}; pairs with an empty value
-   *     are dropped
+   * @param nameValuePairs {@code name0, value0, name1, value1, ...}; pairs with an empty value are
+   *     dropped
    * @throws InvalidLabelsException if the count is odd, a name occurs twice (even with an empty
    *     value) or a name or value is invalid
    * @throws NullPointerException if a name or value is null
@@ -64,7 +64,8 @@ public final class Labels implements Comparable<Labels> {
     String[] work = nameValuePairs.clone();
     for (int i = 0; i < work.length; i += 2) {
       String name = Objects.requireNonNull(work[i], "label name is null");
-      String value = Objects.requireNonNull(work[i + 1], () -> "value of label " + name + " is null");
+      String value =
+          Objects.requireNonNull(work[i + 1], () -> "value of label " + name + " is null");
       LabelValidation.checkLabelName(name);
       LabelValidation.checkLabelValue(name, value);
     }
@@ -82,7 +83,8 @@ public final class Labels implements Comparable<Labels> {
     int i = 0;
     for (Map.Entry<String, String> e : labels.entrySet()) {
       String name = Objects.requireNonNull(e.getKey(), "label name is null");
-      String value = Objects.requireNonNull(e.getValue(), () -> "value of label " + name + " is null");
+      String value =
+          Objects.requireNonNull(e.getValue(), () -> "value of label " + name + " is null");
       LabelValidation.checkLabelName(name);
       LabelValidation.checkLabelValue(name, value);
       work[i++] = name;
@@ -92,8 +94,8 @@ public final class Labels implements Comparable<Labels> {
   }
 
   /**
-   * Adopts {@code pairs} (alternating names and values) as a label set without checking or
-   * copying it: the fast path for label sets read from an index, a WAL or a chunk snapshot.
+   * Adopts {@code pairs} (alternating names and values) as a label set without checking or copying
+   * it: the fast path for label sets read from an index, a WAL or a chunk snapshot.
    *
    * <p>The caller guarantees that the names are valid, strictly ascending in {@link Utf8Order}
    * (hence unique), that no value is empty, and that nobody modifies the array afterwards. Breaking

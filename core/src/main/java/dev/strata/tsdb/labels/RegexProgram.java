@@ -23,13 +23,13 @@ import java.util.regex.PatternSyntaxException;
  *
  * <ul>
  *   <li>{@link Kind#SET}: the expression accepts finitely many strings (a literal such as {@code
- *       api\.v1}, an alternation {@code a|b|c}, {@code (GET|POST)_total}, {@code [0-3]}): a
- *       string comparison or a hash-set lookup.
+ *       api\.v1}, an alternation {@code a|b|c}, {@code (GET|POST)_total}, {@code [0-3]}): a string
+ *       comparison or a hash-set lookup.
  *   <li>{@link Kind#GLOB}: literals separated by {@code .*} or {@code .+} ({@code prefix.*}, {@code
  *       .*suffix}, {@code .*part.*}, {@code .*}, {@code .+}): {@code startsWith}, {@code indexOf}
  *       and {@code endsWith}, leftmost-first, which is exact for wildcards of unbounded length.
- *   <li>{@link Kind#PATTERN}: anything else, with {@link java.util.regex} on the translation of
- *       the parsed expression, after a cheap check of its literal prefix.
+ *   <li>{@link Kind#PATTERN}: anything else, with {@link java.util.regex} on the translation of the
+ *       parsed expression, after a cheap check of its literal prefix.
  * </ul>
  *
  * <p>Like Prometheus 2.42, {@code .} does not match {@code \n} unless the {@code s} flag is set, so
@@ -113,7 +113,8 @@ final class RegexProgram {
     try {
       return Pattern.compile(java.toString());
     } catch (PatternSyntaxException e) {
-      throw new InvalidRegexException(regex, "not supported by Strata's regex engine", e.getDescription());
+      throw new InvalidRegexException(
+          regex, "not supported by Strata's regex engine", e.getDescription());
     } catch (StackOverflowError e) {
       throw new InvalidRegexException(regex, "expression nests too deeply", null);
     }
@@ -168,11 +169,15 @@ final class RegexProgram {
 
   // ^ at the very start and $ at the very end are implied by the anchoring: drop them.
   private static RegexNode stripOuterAnchors(RegexNode node) {
-    List<RegexNode> items = node instanceof Concat c ? new ArrayList<>(c.items()) : new ArrayList<>(List.of(node));
-    while (!items.isEmpty() && isAssertion(items.get(0), AssertionKind.BEGIN_TEXT, AssertionKind.BEGIN_LINE)) {
+    List<RegexNode> items =
+        node instanceof Concat c ? new ArrayList<>(c.items()) : new ArrayList<>(List.of(node));
+    while (!items.isEmpty()
+        && isAssertion(items.get(0), AssertionKind.BEGIN_TEXT, AssertionKind.BEGIN_LINE)) {
       items.remove(0);
     }
-    while (!items.isEmpty() && isAssertion(items.get(items.size() - 1), AssertionKind.END_TEXT, AssertionKind.END_LINE)) {
+    while (!items.isEmpty()
+        && isAssertion(
+            items.get(items.size() - 1), AssertionKind.END_TEXT, AssertionKind.END_LINE)) {
       items.remove(items.size() - 1);
     }
     return RegexNode.concat(items);
@@ -317,7 +322,8 @@ final class RegexProgram {
       }
     }
     int[] g = gaps.stream().mapToInt(Integer::intValue).toArray();
-    return new RegexProgram(Kind.GLOB, lits.get(0), null, lits.toArray(new String[0]), g, newline, null);
+    return new RegexProgram(
+        Kind.GLOB, lits.get(0), null, lits.toArray(new String[0]), g, newline, null);
   }
 
   private static String literalPrefix(RegexNode node) {
@@ -347,6 +353,9 @@ final class RegexProgram {
 
   @Override
   public String toString() {
-    return kind + (sortedSet != null ? " " + sortedSet : lits != null ? " " + Arrays.toString(lits) : " " + pattern);
+    return kind
+        + (sortedSet != null
+            ? " " + sortedSet
+            : lits != null ? " " + Arrays.toString(lits) : " " + pattern);
   }
 }

@@ -7,13 +7,13 @@ import java.nio.ByteOrder;
 /**
  * XXH64 with seed 0, the hash Prometheus uses for label sets (through {@code cespare/xxhash}).
  *
- * <p>Written from the public XXH64 specification: four 64-bit lanes consume 32-byte stripes;
- * the lanes are merged, the length added, and the remaining 8-, 4- and 1-byte pieces folded in
- * before a final avalanche.
+ * <p>Written from the public XXH64 specification: four 64-bit lanes consume 32-byte stripes; the
+ * lanes are merged, the length added, and the remaining 8-, 4- and 1-byte pieces folded in before a
+ * final avalanche.
  *
- * <p>{@link #hashLabels} hashes the UTF-8 form of a label set without building it: code points
- * are encoded on the fly into a little-endian word accumulator held in local variables, so
- * hashing allocates nothing.
+ * <p>{@link #hashLabels} hashes the UTF-8 form of a label set without building it: code points are
+ * encoded on the fly into a little-endian word accumulator held in local variables, so hashing
+ * allocates nothing.
  */
 final class Xxh64 {
 
@@ -68,9 +68,9 @@ final class Xxh64 {
   }
 
   /**
-   * XXH64 of the UTF-8 bytes of {@code s0, 0xFF, s1, 0xFF, ...} for the strings of {@code
-   * strings}: for a label set's alternating names and values this is Prometheus's {@code
-   * Labels.Hash()}. An unpaired surrogate is hashed as U+FFFD.
+   * XXH64 of the UTF-8 bytes of {@code s0, 0xFF, s1, 0xFF, ...} for the strings of {@code strings}:
+   * for a label set's alternating names and values this is Prometheus's {@code Labels.Hash()}. An
+   * unpaired surrogate is hashed as U+FFFD.
    */
   static long hashLabels(String[] strings) {
     long v1 = P1 + P2;
@@ -106,7 +106,9 @@ final class Xxh64 {
           } else if (!Character.isSurrogate(c)) {
             bytes = (0xE0 | c >> 12) | (0x80 | (c >> 6) & 0x3F) << 8 | (0x80 | c & 0x3F) << 16;
             count = 3;
-          } else if (Character.isHighSurrogate(c) && i < n && Character.isLowSurrogate(s.charAt(i))) {
+          } else if (Character.isHighSurrogate(c)
+              && i < n
+              && Character.isLowSurrogate(s.charAt(i))) {
             int cp = Character.toCodePoint(c, s.charAt(i++));
             bytes =
                 (0xF0 | cp >> 18)

@@ -13,7 +13,9 @@ class GoQuoteTest {
   void plainAscii() {
     assertEquals("\"\"", GoQuote.quote(""));
     assertEquals("\"up\"", GoQuote.quote("up"));
-    assertEquals("\"a b ~!@#$%^&*()_+{}|:<>?`-=[];',./\"", GoQuote.quote("a b ~!@#$%^&*()_+{}|:<>?`-=[];',./"));
+    assertEquals(
+        "\"a b ~!@#$%^&*()_+{}|:<>?`-=[];',./\"",
+        GoQuote.quote("a b ~!@#$%^&*()_+{}|:<>?`-=[];',./"));
   }
 
   @Test

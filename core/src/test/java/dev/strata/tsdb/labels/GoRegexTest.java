@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * RE2 semantics where java.util.regex reads the same text differently. Each case states what
@@ -147,7 +147,8 @@ class GoRegexTest {
   void rejectsWhatRe2Rejects(String regex, String message) {
     InvalidRegexException e =
         assertThrows(InvalidRegexException.class, () -> RegexProgram.compile(regex));
-    assertEquals("invalid regular expression " + GoQuote.quote(regex) + ": " + message, e.getMessage());
+    assertEquals(
+        "invalid regular expression " + GoQuote.quote(regex) + ": " + message, e.getMessage());
     assertEquals(regex, e.regex());
   }
 
@@ -166,7 +167,8 @@ class GoRegexTest {
   @Test
   void rejectsNestingDeeperThanRe2() {
     String deep = "(".repeat(1001) + "a" + ")".repeat(1001);
-    InvalidRegexException e = assertThrows(InvalidRegexException.class, () -> RegexProgram.compile(deep));
+    InvalidRegexException e =
+        assertThrows(InvalidRegexException.class, () -> RegexProgram.compile(deep));
     assertEquals(
         "invalid regular expression " + GoQuote.quote(deep) + ": expression nests too deeply",
         e.getMessage());

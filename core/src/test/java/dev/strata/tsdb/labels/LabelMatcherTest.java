@@ -83,7 +83,8 @@ class LabelMatcherTest {
   void equality() {
     assertEquals(LabelMatcher.regex("a", "b.*"), LabelMatcher.of(MatchType.REGEX, "a", "b.*"));
     assertEquals(
-        LabelMatcher.regex("a", "b.*").hashCode(), LabelMatcher.of(MatchType.REGEX, "a", "b.*").hashCode());
+        LabelMatcher.regex("a", "b.*").hashCode(),
+        LabelMatcher.of(MatchType.REGEX, "a", "b.*").hashCode());
     assertNotEquals(LabelMatcher.regex("a", "b"), LabelMatcher.equal("a", "b"));
     assertNotEquals(LabelMatcher.regex("a", "b"), LabelMatcher.regex("x", "b"));
   }
@@ -92,9 +93,11 @@ class LabelMatcherTest {
   void setMatches() {
     assertEquals(Optional.of(List.of("x")), LabelMatcher.equal("a", "x").setMatches());
     assertEquals(Optional.of(List.of("")), LabelMatcher.equal("a", "").setMatches());
-    assertEquals(Optional.of(List.of("a", "b", "c")), LabelMatcher.regex("l", "c|a|b|a").setMatches());
+    assertEquals(
+        Optional.of(List.of("a", "b", "c")), LabelMatcher.regex("l", "c|a|b|a").setMatches());
     assertEquals(Optional.of(List.of("", "x")), LabelMatcher.regex("l", "x|").setMatches());
-    assertEquals(Optional.of(List.of("10.0.0.1")), LabelMatcher.regex("l", "10\\.0\\.0\\.1").setMatches());
+    assertEquals(
+        Optional.of(List.of("10.0.0.1")), LabelMatcher.regex("l", "10\\.0\\.0\\.1").setMatches());
     assertEquals(
         Optional.of(List.of("GET_total", "POST_total")),
         LabelMatcher.regex("l", "(GET|POST)_total").setMatches());

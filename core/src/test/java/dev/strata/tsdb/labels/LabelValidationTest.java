@@ -51,19 +51,22 @@ class LabelValidationTest {
         assertThrows(InvalidLabelsException.class, () -> Labels.of("__name__", "http-requests"));
     assertEquals(
         "invalid metric name \"http-requests\" (the value of label __name__): a metric name must"
-            + " start with a letter, '_' or ':' and contain only ASCII letters, digits, '_' and ':'",
+            + " start with a letter, '_' or ':' and contain only ASCII letters, digits, '_' and"
+            + " ':'",
         metric.getMessage());
     assertEquals("__name__", metric.labelName());
 
     InvalidLabelsException value =
         assertThrows(InvalidLabelsException.class, () -> Labels.of("path", "a\ud800b"));
     assertEquals(
-        "label \"path\" has a value that is not valid Unicode: unpaired surrogate U+D800 at index 1",
+        "label \"path\" has a value that is not valid Unicode: unpaired surrogate U+D800 at index"
+            + " 1",
         value.getMessage());
 
     InvalidLabelsException control =
         assertThrows(InvalidLabelsException.class, () -> Labels.of("a\nb", "x"));
-    assertTrue(control.getMessage().startsWith("invalid label name \"a\\nb\""), control.getMessage());
+    assertTrue(
+        control.getMessage().startsWith("invalid label name \"a\\nb\""), control.getMessage());
   }
 
   @Test

@@ -23,23 +23,45 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Prometheus 2.42 itself as the oracle: a block made by {@code promtool tsdb
- * create-blocks-from openmetrics} and printed by {@code promtool tsdb dump} shows how Prometheus
- * orders label sets and quotes values, and {@code dump --match} how it evaluates regex matchers.
+ * Prometheus 2.42 itself as the oracle: a block made by {@code promtool tsdb create-blocks-from
+ * openmetrics} and printed by {@code promtool tsdb dump} shows how Prometheus orders label sets and
+ * quotes values, and {@code dump --match} how it evaluates regex matchers.
  */
 @Interop
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LabelsInteropTest {
 
   private static final String[] TRICKY = {
-    "plain", "with space", "quote\"inside", "back\\slash", "new\nline", "tab\there", "\u0001\u001f\u007f",
-    "\u0007\b\f\r\u000b", "caf\u00e9", "\u4e2d\u6587", "\ud83d\ude00", "\u00a0nbsp", "\u00adsoft", "\u2028\u2029",
-    "\ue000", "\uffff\ufffe\ufeff", "\u0080\u009f", "\udb40\udc01", "\udbff\udfff", "\ud800\udc00",
-    "a\u0301", "\u3000", "x\ud83c\udff3\ufe0f\u200d\ud83c\udf08", "\u0663\u0664"
+    "plain",
+    "with space",
+    "quote\"inside",
+    "back\\slash",
+    "new\nline",
+    "tab\there",
+    "\u0001\u001f\u007f",
+    "\u0007\b\f\r\u000b",
+    "caf\u00e9",
+    "\u4e2d\u6587",
+    "\ud83d\ude00",
+    "\u00a0nbsp",
+    "\u00adsoft",
+    "\u2028\u2029",
+    "\ue000",
+    "\uffff\ufffe\ufeff",
+    "\u0080\u009f",
+    "\udb40\udc01",
+    "\udbff\udfff",
+    "\ud800\udc00",
+    "a\u0301",
+    "\u3000",
+    "x\ud83c\udff3\ufe0f\u200d\ud83c\udf08",
+    "\u0663\u0664"
   };
 
   // Short values over a small alphabet, so that the regexes below match some and not others.
-  private static final String[] ALPHABET = {"a", "b", "ab", "\u00e9", "\ud83d\ude00", ".", "\n", "x", "A", " ", "_1"};
+  private static final String[] ALPHABET = {
+    "a", "b", "ab", "\u00e9", "\ud83d\ude00", ".", "\n", "x", "A", " ", "_1"
+  };
 
   private Path block;
   private final List<String> trickyValues = new ArrayList<>();
@@ -80,7 +102,14 @@ class LabelsInteropTest {
     Path input = tmp.resolve("input.om");
     Files.writeString(input, om, StandardCharsets.UTF_8);
     block = tmp.resolve("db");
-    Promtool.run(tmp, "tsdb", "create-blocks-from", "openmetrics", "--quiet", input.toString(), block.toString())
+    Promtool.run(
+            tmp,
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--quiet",
+            input.toString(),
+            block.toString())
         .assertSuccess();
     Files.createDirectories(block.resolve("wal"));
   }
@@ -101,12 +130,56 @@ class LabelsInteropTest {
 
   @Test
   void regexMatchersSelectWhatPrometheusSelects() throws Exception {
-    List<String> regexes = new ArrayList<>(List.of(
-        ".*", ".+", "a.*", ".*b", ".*a.*", "(?s).*", "(?s:.+)", "a|b|ab", "a|", "", "\\.", "a.b", "a.+",
-        "[ab]+", "[^ab]+", "\\w+", "\\W", "\\s", "\\S+", "[[:alpha:]]+", "[[:^alpha:]]*", "\\pL+", "\\p{Greek}|\\pN",
-        "(?i)A+", "(?i)\u00c9", "(?m)a$\\n^b", "a$\\n", "(?m)^\\n$", ".\\b.", "\\B", "\\x41|\\x{1F600}", "\\12",
-        "[\\d_]+", "_\\d", "a{2}", "a{,2}", "(a|b){2,3}", "\\Qa.\\E.*", "(?P<x>a)b", "(?U)a+?", "[^\\n]*",
-        "\\p{So}", "\\pC", "[\u00e9\ud83d\ude00]+", "\ud83d\ude00.*", ".*\ud83d\ude00", "x|\\.|\\n"));
+    List<String> regexes =
+        new ArrayList<>(
+            List.of(
+                ".*",
+                ".+",
+                "a.*",
+                ".*b",
+                ".*a.*",
+                "(?s).*",
+                "(?s:.+)",
+                "a|b|ab",
+                "a|",
+                "",
+                "\\.",
+                "a.b",
+                "a.+",
+                "[ab]+",
+                "[^ab]+",
+                "\\w+",
+                "\\W",
+                "\\s",
+                "\\S+",
+                "[[:alpha:]]+",
+                "[[:^alpha:]]*",
+                "\\pL+",
+                "\\p{Greek}|\\pN",
+                "(?i)A+",
+                "(?i)\u00c9",
+                "(?m)a$\\n^b",
+                "a$\\n",
+                "(?m)^\\n$",
+                ".\\b.",
+                "\\B",
+                "\\x41|\\x{1F600}",
+                "\\12",
+                "[\\d_]+",
+                "_\\d",
+                "a{2}",
+                "a{,2}",
+                "(a|b){2,3}",
+                "\\Qa.\\E.*",
+                "(?P<x>a)b",
+                "(?U)a+?",
+                "[^\\n]*",
+                "\\p{So}",
+                "\\pC",
+                "[\u00e9\ud83d\ude00]+",
+                "\ud83d\ude00.*",
+                ".*\ud83d\ude00",
+                "x|\\.|\\n"));
     RegexFastPathPropertiesTest.patterns().sampleStream().limit(30).forEach(regexes::add);
     int someSelected = 0;
     int notAllSelected = 0;
@@ -131,9 +204,11 @@ class LabelsInteropTest {
 
   @Test
   void invalidRegexesAreInvalidForBoth() throws Exception {
-    for (String regex : List.of("a(b", "a**", "\\1", "(?x)a", "[z-a]", "\\p{Latn}", "a{1001}", "\\Z", "(?=a)")) {
+    for (String regex :
+        List.of("a(b", "a**", "\\1", "(?x)a", "[z-a]", "\\p{Latn}", "a{1001}", "\\Z", "(?=a)")) {
       String selector = "{__name__=\"r\", v=~" + GoQuote.quote(regex) + "}";
-      Promtool.Result r = Promtool.run(dir, "tsdb", "dump", "--match=" + selector, block.toString());
+      Promtool.Result r =
+          Promtool.run(dir, "tsdb", "dump", "--match=" + selector, block.toString());
       assertNotEquals(0, r.exitCode(), regex + ": " + r.stdout());
       assertTrue(r.stderr().contains("error parsing regexp"), r.stderr());
       assertThrows(InvalidRegexException.class, () -> LabelMatcher.regex("v", regex));

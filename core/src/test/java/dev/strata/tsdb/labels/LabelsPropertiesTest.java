@@ -24,14 +24,16 @@ import net.jqwik.api.Provide;
 class LabelsPropertiesTest {
 
   @Property(tries = 300)
-  void constructionSortsAndDropsEmptyValues(@ForAll("labelMaps") Map<String, String> m, @ForAll long seed) {
+  void constructionSortsAndDropsEmptyValues(
+      @ForAll("labelMaps") Map<String, String> m, @ForAll long seed) {
     Labels l = Labels.of(shuffledPairs(m, seed));
     TreeMap<String, String> expected = new TreeMap<>(Utf8Order.COMPARATOR);
-    m.forEach((k, v) -> {
-      if (!v.isEmpty()) {
-        expected.put(k, v);
-      }
-    });
+    m.forEach(
+        (k, v) -> {
+          if (!v.isEmpty()) {
+            expected.put(k, v);
+          }
+        });
     assertEquals(expected.size(), l.size());
     int i = 0;
     for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -51,7 +53,11 @@ class LabelsPropertiesTest {
     m.forEach(b::set);
     Labels viaBuilder = b.build();
     List<String> trusted = new ArrayList<>();
-    viaOf.forEach((n, v) -> { trusted.add(n); trusted.add(v); });
+    viaOf.forEach(
+        (n, v) -> {
+          trusted.add(n);
+          trusted.add(v);
+        });
     Labels viaTrusted = Labels.fromSortedTrusted(trusted.toArray(new String[0]));
     for (Labels other : List.of(viaMap, viaBuilder, viaTrusted)) {
       assertEquals(viaOf, other);
@@ -76,7 +82,8 @@ class LabelsPropertiesTest {
   }
 
   @Property(tries = 500)
-  void compareToMatchesNaiveUtf8Model(@ForAll("labelSets") Labels a, @ForAll("labelSets") Labels b) {
+  void compareToMatchesNaiveUtf8Model(
+      @ForAll("labelSets") Labels a, @ForAll("labelSets") Labels b) {
     assertEquals(Integer.signum(naiveCompare(a, b)), Integer.signum(a.compareTo(b)));
     assertEquals(-Integer.signum(a.compareTo(b)), Integer.signum(b.compareTo(a)));
     assertEquals(a.compareTo(b) == 0, a.equals(b));
@@ -99,7 +106,11 @@ class LabelsPropertiesTest {
   void hashIsXxh64OfTheUtf8Form(@ForAll("labelSets") Labels l) {
     StringBuilder sb = new StringBuilder();
     List<byte[]> parts = new ArrayList<>();
-    l.forEach((n, v) -> { parts.add(n.getBytes(StandardCharsets.UTF_8)); parts.add(v.getBytes(StandardCharsets.UTF_8)); });
+    l.forEach(
+        (n, v) -> {
+          parts.add(n.getBytes(StandardCharsets.UTF_8));
+          parts.add(v.getBytes(StandardCharsets.UTF_8));
+        });
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
@@ -110,11 +121,16 @@ class LabelsPropertiesTest {
   }
 
   @Property(tries = 200)
-  void builderRoundTripsAndEdits(@ForAll("labelSets") Labels l, @ForAll("names") String name, @ForAll("values") String value) {
+  void builderRoundTripsAndEdits(
+      @ForAll("labelSets") Labels l, @ForAll("names") String name, @ForAll("values") String value) {
     assertEquals(l, l.toBuilder().build());
     Labels set = l.toBuilder().set(name, value).build();
     assertEquals(value, set.get(name));
-    assertEquals(l.size() + (l.has(name) || value.isEmpty() ? 0 : 1) - (value.isEmpty() && l.has(name) ? 1 : 0), set.size());
+    assertEquals(
+        l.size()
+            + (l.has(name) || value.isEmpty() ? 0 : 1)
+            - (value.isEmpty() && l.has(name) ? 1 : 0),
+        set.size());
     Labels removed = set.toBuilder().remove(name).build();
     assertEquals(l.toBuilder().remove(name).build(), removed);
     for (int i = 1; i < set.size(); i++) {
@@ -149,7 +165,8 @@ class LabelsPropertiesTest {
   }
 
   private static int bytesCompare(String x, String y) {
-    return Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
+    return Arrays.compareUnsigned(
+        x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String[] shuffledPairs(Map<String, String> m, long seed) {
@@ -165,11 +182,21 @@ class LabelsPropertiesTest {
 
   @Provide
   static Arbitrary<String> names() {
-    Arbitrary<String> common = Arbitraries.of("job", "instance", "le", "A", "Z", "_", "a", "b", "__meta");
+    Arbitrary<String> common =
+        Arbitraries.of("job", "instance", "le", "A", "Z", "_", "a", "b", "__meta");
     Arbitrary<String> generated =
         Combinators.combine(
-                Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withChars('_').ofLength(1),
-                Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9').withChars('_').ofMaxLength(12))
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .withCharRange('A', 'Z')
+                    .withChars('_')
+                    .ofLength(1),
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .withCharRange('A', 'Z')
+                    .withCharRange('0', '9')
+                    .withChars('_')
+                    .ofMaxLength(12))
             .as(String::concat);
     return Arbitraries.oneOf(common, generated);
   }
@@ -182,36 +209,46 @@ class LabelsPropertiesTest {
             .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
             .list()
             .ofMaxSize(8)
-            .map(cps -> {
-              StringBuilder sb = new StringBuilder();
-              cps.forEach(sb::appendCodePoint);
-              return sb.toString();
-            });
+            .map(
+                cps -> {
+                  StringBuilder sb = new StringBuilder();
+                  cps.forEach(sb::appendCodePoint);
+                  return sb.toString();
+                });
     return Arbitraries.oneOf(
         Arbitraries.just(""),
         Arbitraries.strings().withCharRange('a', 'e').ofMaxLength(3),
-        Arbitraries.strings().withChars("a\"\\\n\t\u0000\u00e9\u4e2d\u6587\ue000\uffff").ofMaxLength(8),
-        Arbitraries.strings().withChars("x\ud83d\ude00\ud83c\udf0d").ofMaxLength(8).filter(LabelValidation::isValidLabelValue),
+        Arbitraries.strings()
+            .withChars("a\"\\\n\t\u0000\u00e9\u4e2d\u6587\ue000\uffff")
+            .ofMaxLength(8),
+        Arbitraries.strings()
+            .withChars("x\ud83d\ude00\ud83c\udf0d")
+            .ofMaxLength(8)
+            .filter(LabelValidation::isValidLabelValue),
         unicode,
         Arbitraries.strings().ascii().ofMinLength(200).ofMaxLength(3000));
   }
 
   @Provide
   Arbitrary<Map<String, String>> labelMaps() {
-    Arbitrary<String> metricNames = Arbitraries.of("", "up", "http_requests_total", "job:rate:sum", "Z");
+    Arbitrary<String> metricNames =
+        Arbitraries.of("", "up", "http_requests_total", "job:rate:sum", "Z");
     return Combinators.combine(Arbitraries.maps(names(), values()).ofMaxSize(40), metricNames)
-        .as((m, metric) -> {
-          Map<String, String> out = new LinkedHashMap<>(m);
-          out.put(Labels.METRIC_NAME, metric);
-          return out;
-        });
+        .as(
+            (m, metric) -> {
+              Map<String, String> out = new LinkedHashMap<>(m);
+              out.put(Labels.METRIC_NAME, metric);
+              return out;
+            });
   }
 
   @Provide
   Arbitrary<Labels> labelSets() {
     // Small alphabets make equal and prefix-equal sets likely, so every branch of compareTo runs.
     Arbitrary<Map<String, String>> small =
-        Arbitraries.maps(Arbitraries.of("a", "b", "c", "Z"), Arbitraries.of("", "1", "2", "\ue000", "\ud83d\ude00"))
+        Arbitraries.maps(
+                Arbitraries.of("a", "b", "c", "Z"),
+                Arbitraries.of("", "1", "2", "\ue000", "\ud83d\ude00"))
             .ofMaxSize(4);
     return Arbitraries.oneOf(small, labelMaps()).map(Labels::fromMap);
   }

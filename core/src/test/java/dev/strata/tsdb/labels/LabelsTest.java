@@ -50,7 +50,8 @@ class LabelsTest {
   @Test
   void rejectsDuplicateNamesEvenWithAnEmptyValue() {
     InvalidLabelsException e =
-        assertThrows(InvalidLabelsException.class, () -> Labels.of("job", "a", "x", "1", "job", "b"));
+        assertThrows(
+            InvalidLabelsException.class, () -> Labels.of("job", "a", "x", "1", "job", "b"));
     assertEquals("duplicate label name \"job\"", e.getMessage());
     assertEquals("job", e.labelName());
     assertThrows(InvalidLabelsException.class, () -> Labels.of("job", "", "job", "b"));
@@ -98,9 +99,11 @@ class LabelsTest {
     boolean assertionsOn = false;
     assert assertionsOn = true;
     org.junit.jupiter.api.Assumptions.assumeTrue(assertionsOn, "needs -ea");
-    assertThrows(AssertionError.class, () -> Labels.fromSortedTrusted(new String[] {"b", "1", "a", "2"}));
+    assertThrows(
+        AssertionError.class, () -> Labels.fromSortedTrusted(new String[] {"b", "1", "a", "2"}));
     assertThrows(AssertionError.class, () -> Labels.fromSortedTrusted(new String[] {"a", ""}));
-    assertThrows(AssertionError.class, () -> Labels.fromSortedTrusted(new String[] {"a", "1", "a", "2"}));
+    assertThrows(
+        AssertionError.class, () -> Labels.fromSortedTrusted(new String[] {"a", "1", "a", "2"}));
   }
 
   @Test
@@ -110,7 +113,8 @@ class LabelsTest {
         base.toBuilder().set("job", "web").set("zone", "eu").remove("instance", "absent").build();
     assertEquals(Labels.of("__name__", "up", "job", "web", "zone", "eu"), derived);
     assertEquals(Labels.of("__name__", "up", "job", "api", "instance", "a"), base);
-    assertEquals(Labels.of("__name__", "up"), base.toBuilder().set("job", "").set("instance", "").build());
+    assertEquals(
+        Labels.of("__name__", "up"), base.toBuilder().set("job", "").set("instance", "").build());
     Labels.Builder b = Labels.builder().set("b", "2").set("a", "1");
     assertEquals("1", b.get("a"));
     assertEquals("", b.get("z"));
@@ -180,9 +184,12 @@ class LabelsTest {
 
   @Test
   void toStringQuotesValuesLikeGo() {
-    Labels l = Labels.of("__name__", "m", "a", "x\"y\\z", "b", "tab\there\nnl", "c", "\u0001\u00a0\ud83d\ude00");
+    Labels l =
+        Labels.of(
+            "__name__", "m", "a", "x\"y\\z", "b", "tab\there\nnl", "c", "\u0001\u00a0\ud83d\ude00");
     assertEquals(
-        "{__name__=\"m\", a=\"x\\\"y\\\\z\", b=\"tab\\there\\nnl\", c=\"\\x01\\u00a0\ud83d\ude00\"}",
+        "{__name__=\"m\", a=\"x\\\"y\\\\z\", b=\"tab\\there\\n"
+            + "nl\", c=\"\\x01\\u00a0\ud83d\ude00\"}",
         l.toString());
   }
 

@@ -23,12 +23,31 @@ import org.junit.jupiter.api.Test;
 class RegexFastPathPropertiesTest {
 
   private static final String[] TOKENS = {
-    "a", "b", "ab", "\u00e9", "\ud83d\ude00", "\\.", "\n", ".*", ".+", ".*", ".+", "(?s:.*)", "(?s:.+)",
-    ".", "(a|b)", "(a|\ud83d\ude00|)", "[ab]", "b?", "(?:a.*)", "x*"
+    "a",
+    "b",
+    "ab",
+    "\u00e9",
+    "\ud83d\ude00",
+    "\\.",
+    "\n",
+    ".*",
+    ".+",
+    ".*",
+    ".+",
+    "(?s:.*)",
+    "(?s:.+)",
+    ".",
+    "(a|b)",
+    "(a|\ud83d\ude00|)",
+    "[ab]",
+    "b?",
+    "(?:a.*)",
+    "x*"
   };
 
   @Property(tries = 3000)
-  void programAgreesWithPlainAnchoredRegex(@ForAll("patterns") String regex, @ForAll("inputs") List<String> inputs) {
+  void programAgreesWithPlainAnchoredRegex(
+      @ForAll("patterns") String regex, @ForAll("inputs") List<String> inputs) {
     RegexProgram program = RegexProgram.compile(regex);
     Statistics.label("kind").collect(program.kind());
     Pattern plain = Pattern.compile("^(?:" + regex + ")$", Pattern.UNIX_LINES);
@@ -55,7 +74,8 @@ class RegexFastPathPropertiesTest {
   }
 
   @Property(tries = 300)
-  void matcherTypesAgreeWithTheProgram(@ForAll("patterns") String regex, @ForAll("inputs") List<String> inputs) {
+  void matcherTypesAgreeWithTheProgram(
+      @ForAll("patterns") String regex, @ForAll("inputs") List<String> inputs) {
     LabelMatcher re = LabelMatcher.regex("l", regex);
     LabelMatcher notRe = LabelMatcher.notRegex("l", regex);
     Pattern plain = Pattern.compile("^(?:" + regex + ")$", Pattern.UNIX_LINES);
@@ -69,7 +89,10 @@ class RegexFastPathPropertiesTest {
   @Test
   void generatorExercisesEveryKind() {
     Map<RegexProgram.Kind, Integer> counts = new EnumMap<>(RegexProgram.Kind.class);
-    patterns().sampleStream().limit(2000).forEach(p -> counts.merge(RegexProgram.compile(p).kind(), 1, Integer::sum));
+    patterns()
+        .sampleStream()
+        .limit(2000)
+        .forEach(p -> counts.merge(RegexProgram.compile(p).kind(), 1, Integer::sum));
     for (RegexProgram.Kind k : RegexProgram.Kind.values()) {
       assertTrue(counts.getOrDefault(k, 0) > 100, () -> "too few " + k + ": " + counts);
     }
@@ -77,10 +100,12 @@ class RegexFastPathPropertiesTest {
 
   @Provide
   static Arbitrary<String> patterns() {
-    Arbitrary<String> sequence = Arbitraries.of(TOKENS).list().ofMinSize(0).ofMaxSize(5).map(l -> String.join("", l));
+    Arbitrary<String> sequence =
+        Arbitraries.of(TOKENS).list().ofMinSize(0).ofMaxSize(5).map(l -> String.join("", l));
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, sequence),
-        net.jqwik.api.Tuple.of(2, sequence.list().ofMinSize(2).ofMaxSize(4).map(l -> String.join("|", l))),
+        net.jqwik.api.Tuple.of(
+            2, sequence.list().ofMinSize(2).ofMaxSize(4).map(l -> String.join("|", l))),
         net.jqwik.api.Tuple.of(1, sequence.map(s -> "^" + s + "$")));
   }
 

@@ -50,7 +50,14 @@ class Utf8OrderTest {
             .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
             .list()
             .ofMaxSize(5)
-            .map(l -> l.stream().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
+            .map(
+                l ->
+                    l.stream()
+                        .collect(
+                            StringBuilder::new,
+                            StringBuilder::appendCodePoint,
+                            StringBuilder::append)
+                        .toString());
     return Arbitraries.oneOf(boundaries, codePoints);
   }
 
