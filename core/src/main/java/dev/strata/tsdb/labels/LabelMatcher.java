@@ -92,6 +92,10 @@ public final class LabelMatcher {
   /**
    * Whether a label value satisfies the matcher; pass {@code ""} for an absent label. Allocates
    * nothing unless the regex needs {@link java.util.regex}.
+   *
+   * @throws IllegalStateException if the value is too long for the backtracking regex engine to
+   *     match against a complex expression (such as a repeated group of alternatives on a value of
+   *     thousands of characters), where Prometheus's RE2 would not fail
    */
   public boolean matches(String labelValue) {
     boolean m = regex == null ? value.equals(labelValue) : regex.matches(labelValue);

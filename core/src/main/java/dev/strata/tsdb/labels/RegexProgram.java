@@ -132,7 +132,23 @@ final class RegexProgram {
       case GLOB:
         return globMatches(value);
       default:
-        return value.startsWith(prefix) && pattern.matcher(value).matches();
+        return value.startsWith(prefix) && patternMatches(value);
+    }
+  }
+
+  // java.util.regex recurses for each repetition of a group with alternatives, so a long value can
+  // exhaust the stack where RE2 runs in constant space. Report that instead of a StackOverflowError.
+  private boolean patternMatches(String value) {
+    try {
+      return pattern.matcher(value).matches();
+    } catch (StackOverflowError e) {
+      throw new IllegalStateException(
+          "regular expression "
+              + GoQuote.quote(pattern.pattern())
+              + " is too complex to match a value of "
+              + value.length()
+              + " characters",
+          e);
     }
   }
 

@@ -151,6 +151,15 @@ class LabelMatcherTest {
   }
 
   @Test
+  void stackExhaustionIsReportedNotThrownAsAnError() {
+    LabelMatcher m = LabelMatcher.regex("v", "(ab|cd)*");
+    assertTrue(m.matches("abcd".repeat(100)));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> m.matches("ab".repeat(1_000_000)));
+    assertTrue(e.getMessage().contains("too complex to match a value of 2000000 characters"));
+  }
+
+  @Test
   void rejectsInvalidRegexAndNulls() {
     InvalidRegexException e =
         assertThrows(InvalidRegexException.class, () -> LabelMatcher.regex("a", "(unclosed"));
