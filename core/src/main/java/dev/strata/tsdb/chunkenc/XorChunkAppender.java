@@ -14,6 +14,12 @@ package dev.strata.tsdb.chunkenc;
  * chunk, and the whole bytes are then dropped from the accumulator. Steady-state appends allocate
  * nothing.
  *
+ * <p>Prometheus's bit stream appends a fresh byte after every whole-byte write, so a chunk whose
+ * last write was a whole byte (the 64 value bits of a first sample, or an XOR payload whose
+ * significant bits are a multiple of 8) and that ends on a byte boundary carries one empty trailing
+ * byte, which Prometheus keeps in the chunk's bytes and files. {@link #byteLength()} counts it too,
+ * so that Strata's chunks and segment files are byte-identical to Prometheus's.
+ *
  * <p>Timestamps must increase strictly; the appender checks nothing about order because the
  * callers (head, compaction) own that policy and report it in their own terms.
  */
@@ -46,6 +52,9 @@ public final class XorChunkAppender {
   private long acc;
   private int accBits;
   private int accStart;
+  // Whether the last append ended with a whole-byte write, which leaves Prometheus's stream with an
+  // empty byte after a byte-aligned end (see the class comment).
+  private boolean endsWithWholeByte;
 
   private XorChunkAppender(ChunkBuffer buf) {
     this.buf = buf;
@@ -87,6 +96,8 @@ public final class XorChunkAppender {
     int bitPos = it.bitPosition();
     a.accStart = bitPos >>> 3;
     a.accBits = bitPos & 7;
+    // A byte-aligned chunk that is one byte longer than its bits was left by a whole-byte write.
+    a.endsWithWholeByte = a.accBits == 0 && length > a.accStart;
     if (a.accBits != 0) {
       byte[] last = new byte[1];
       buf.read(a.accStart, last, 0, 1);
@@ -118,15 +129,16 @@ public final class XorChunkAppender {
       long delta = t - this.t;
       writeTimestampDod(delta - tDelta);
       tDelta = delta;
-      writeValue(bits);
+      endsWithWholeByte = writeValue(bits);
     } else if (n == 1) {
       long delta = t - this.t;
       writeUvarint(delta);
       tDelta = delta;
-      writeValue(bits);
+      endsWithWholeByte = writeValue(bits);
     } else {
       writeUvarint((t << 1) ^ (t >> 63));
       writeBits(bits, 64);
+      endsWithWholeByte = true;
       minTime = t;
     }
     this.t = t;
@@ -152,11 +164,16 @@ public final class XorChunkAppender {
     }
   }
 
-  private void writeValue(long bits) {
+  /**
+   * Writes the XOR-coded value and returns whether Prometheus's last write for it is a whole byte:
+   * its payload write of {@code significant} bits ends with a byte exactly when that is a multiple
+   * of 8; the single 0 bit of an unchanged value never is.
+   */
+  private boolean writeValue(long bits) {
     long delta = bits ^ valueBits;
     if (delta == 0) {
       writeBits(0, 1);
-      return;
+      return false;
     }
     int newLeading = Long.numberOfLeadingZeros(delta);
     int newTrailing = Long.numberOfTrailingZeros(delta);
@@ -172,7 +189,7 @@ public final class XorChunkAppender {
         writeBits(0b10, 2);
         writeBits(payload, significant);
       }
-      return;
+      return (significant & 7) == 0;
     }
     leading = newLeading;
     trailing = newTrailing;
@@ -186,6 +203,7 @@ public final class XorChunkAppender {
       writeBits(header, 13);
       writeBits(payload, significant);
     }
+    return (significant & 7) == 0;
   }
 
   private void writeUvarint(long x) {
@@ -229,9 +247,12 @@ public final class XorChunkAppender {
     return numSamples;
   }
 
-  /** Length of the chunk in bytes, header included. */
+  /**
+   * Length of the chunk in bytes, header included, as Prometheus stores it: with the empty
+   * trailing byte a whole-byte write leaves at a byte-aligned end.
+   */
   public int byteLength() {
-    return accStart + (accBits == 0 ? 0 : 1);
+    return accStart + (accBits != 0 || endsWithWholeByte ? 1 : 0);
   }
 
   /** Timestamp of the first sample; undefined while the chunk is empty. */
