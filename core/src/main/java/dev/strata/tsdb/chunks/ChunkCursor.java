@@ -56,6 +56,7 @@ public final class ChunkCursor {
     }
     file = target;
     segment = ChunkRef.segmentIndex(ref);
+    next = at; // should the chunk be malformed, next() fails on it again rather than elsewhere
     locate(at);
     return this;
   }

@@ -13,6 +13,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -23,14 +24,14 @@ import java.util.zip.CRC32C;
  * may be larger, so the file is mapped as consecutive regions of {@value #DEFAULT_REGION_BYTES}
  * bytes and reads that straddle a region boundary are split. The JDK's own mapping is used rather
  * than chronicle-bytes' {@code MappedFile}: the JDK's buffers bounds-check every access and need no
- * JVM flags, while chronicle's read-only mapping is owned by reference counts, is released from a
- * background thread after {@code releaseLast()} (still mapped after close in our tests) and needs
- * {@code --add-opens} to map at all. The file descriptor is closed right after mapping, as a
- * mapping does not need it; so any number of block files can stay open without holding
- * descriptors.
+ * JVM flags, while chronicle unmaps from a background thread some time after {@code releaseLast()}
+ * (the mapping outlived close in our check, so a deleted block would keep its disk space for a
+ * while) and cannot map at all without {@code --add-opens=java.base/java.lang.reflect}. The file
+ * descriptor is closed right after mapping, as a mapping does not need it, so any number of block
+ * files can stay open without holding descriptors.
  *
- * <p><b>Closing.</b> {@link #close()} unmaps at once, through the JDK's supported-but-internal
- * {@code sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}, open by default), so that
+ * <p><b>Closing.</b> {@link #close()} unmaps at once, through {@code
+ * sun.misc.Unsafe.invokeCleaner} (module {@code jdk.unsupported}, usable without flags), so that
  * a deleted block frees its disk space immediately and, on Windows, can be deleted at all. Reading
  * unmapped memory would crash the JVM, so every read is bracketed by a count of reads in flight:
  * close marks the file closed, waits for the reads already running (they are bounded copies) and
@@ -43,7 +44,8 @@ import java.util.zip.CRC32C;
  * <p><b>Errors.</b> A read outside {@code [0, length())} throws {@link IndexOutOfBoundsException}
  * naming the file, the offset and the length. If another process truncates the file while it is
  * mapped, the JDK turns the resulting bus error into an {@link InternalError} rather than crashing;
- * reads rethrow it as an {@link UncheckedIOException} naming the file.
+ * the error may surface slightly after the faulting access, and when it surfaces inside a read,
+ * the read rethrows it as an {@link UncheckedIOException} naming the file.
  *
  * <p>Thread-safe: any number of threads may read concurrently and close at any time.
  */
@@ -167,7 +169,7 @@ public final class MappedFile implements ByteSource, AutoCloseable {
   @Override
   public void read(long position, byte[] dst, int dstOffset, int len) {
     checkRange(position, len);
-    java.util.Objects.checkFromIndexSize(dstOffset, len, dst.length);
+    Objects.checkFromIndexSize(dstOffset, len, dst.length);
     enter();
     try {
       while (len > 0) {
@@ -255,7 +257,8 @@ public final class MappedFile implements ByteSource, AutoCloseable {
 
   /**
    * CRC32-Castagnoli of {@code [position, position + len)}, computed on the mapping without
-   * copying (the JDK uses the CPU's CRC32C instructions on direct buffers).
+   * copying (the JDK uses the CPU's CRC32C instructions on direct buffers). Allocates a checksum
+   * and a buffer view per call, which costs less than copying all but the smallest ranges.
    */
   public int crc32c(long position, long len) {
     checkRange(position, len);
