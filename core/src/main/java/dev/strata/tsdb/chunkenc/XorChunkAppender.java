@@ -14,6 +14,12 @@ package dev.strata.tsdb.chunkenc;
  * chunk, and the whole bytes are then dropped from the accumulator. Steady-state appends allocate
  * nothing.
  *
+ * <p>Prometheus's bit stream appends a fresh byte after every whole-byte write, so a chunk whose
+ * last write was a whole byte (the 64 value bits of a first sample, or an XOR payload whose
+ * significant bits are a multiple of 8) and that ends on a byte boundary carries one empty trailing
+ * byte, which Prometheus keeps in the chunk's bytes and files. {@link #byteLength()} counts it too,
+ * so that Strata's chunks and segment files are byte-identical to Prometheus's.
+ *
  * <p>Timestamps must increase strictly; the appender checks nothing about order because the
  * callers (head, compaction) own that policy and report it in their own terms.
  */
@@ -46,6 +52,9 @@ public final class XorChunkAppender {
   private long acc;
   private int accBits;
   private int accStart;
+  // Whether the last append ended with a whole-byte write, which leaves Prometheus's stream with an
+  // empty byte after a byte-aligned end (see the class comment).
+  private boolean endsWithWholeByte;
 
   /** An appender with no chunk yet; call {@link #start} before appending. */
   public XorChunkAppender() {}
@@ -73,6 +82,7 @@ public final class XorChunkAppender {
     acc = 0;
     accBits = 0;
     accStart = HEADER_BYTES;
+    endsWithWholeByte = false;
     return this;
   }
 
@@ -103,6 +113,8 @@ public final class XorChunkAppender {
     int bitPos = it.bitPosition();
     a.accStart = bitPos >>> 3;
     a.accBits = bitPos & 7;
+    // A byte-aligned chunk that is one byte longer than its bits was left by a whole-byte write.
+    a.endsWithWholeByte = a.accBits == 0 && length > a.accStart;
     if (a.accBits != 0) {
       byte[] last = new byte[1];
       buf.read(a.accStart, last, 0, 1);
@@ -160,8 +172,9 @@ public final class XorChunkAppender {
     long xor = bits ^ valueBits;
     if (xor == 0) {
       writeBits(tsCode << 1, tsLength + 1); // value bit 0: unchanged
+      endsWithWholeByte = false;
     } else {
-      writeValue(tsCode, tsLength, xor);
+      endsWithWholeByte = writeValue(tsCode, tsLength, xor);
     }
     this.t = t;
     tDelta = delta;
@@ -176,6 +189,7 @@ public final class XorChunkAppender {
     if (numSamples == 0) {
       writeUvarint((t << 1) ^ (t >> 63)); // zig-zag
       writeBits(bits, 64);
+      endsWithWholeByte = true;
       minTime = t;
     } else {
       long delta = t - this.t;
@@ -184,8 +198,9 @@ public final class XorChunkAppender {
       long xor = bits ^ valueBits;
       if (xor == 0) {
         writeBits(0, 1);
+        endsWithWholeByte = false;
       } else {
-        writeValue(0, 0, xor);
+        endsWithWholeByte = writeValue(0, 0, xor);
       }
     }
     this.t = t;
@@ -196,7 +211,9 @@ public final class XorChunkAppender {
   }
 
   // Writes the pending timestamp code followed by a non-zero value XOR, in one go when they fit.
-  private void writeValue(long tsCode, int tsLength, long xor) {
+  // Returns whether Prometheus's last write for the value is a whole byte: its payload write of
+  // `significant` bits ends with one exactly when that is a multiple of 8.
+  private boolean writeValue(long tsCode, int tsLength, long xor) {
     int newLeading = Long.numberOfLeadingZeros(xor);
     int newTrailing = Long.numberOfTrailingZeros(xor);
     if (newLeading >= 32) {
@@ -226,6 +243,7 @@ public final class XorChunkAppender {
       writeBits((tsCode << headerLength) | header, prefixLength);
       writeBits(payload, significant);
     }
+    return (significant & 7) == 0;
   }
 
   private void writeUvarint(long x) {
@@ -269,9 +287,12 @@ public final class XorChunkAppender {
     return numSamples;
   }
 
-  /** Length of the chunk in bytes, header included. */
+  /**
+   * Length of the chunk in bytes, header included, as Prometheus stores it: with the empty
+   * trailing byte a whole-byte write leaves at a byte-aligned end.
+   */
   public int byteLength() {
-    return accStart + (accBits == 0 ? 0 : 1);
+    return accStart + (accBits != 0 || endsWithWholeByte ? 1 : 0);
   }
 
   /** Timestamp of the first sample; undefined while the chunk is empty. */

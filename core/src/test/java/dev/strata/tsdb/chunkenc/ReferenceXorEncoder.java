@@ -3,13 +3,18 @@ package dev.strata.tsdb.chunkenc;
 import java.io.ByteArrayOutputStream;
 
 /**
- * A deliberately naive XOR encoder, written bit by bit straight from the format description, used
- * as the model the fast {@link XorChunkAppender} must match byte for byte.
+ * A deliberately naive XOR encoder, written bit by bit from the format description, used as the
+ * model the fast {@link XorChunkAppender} must match byte for byte.
+ *
+ * <p>Its bit stream behaves like the format's reference writer: a whole-byte write (varint bytes,
+ * and every complete byte of a multi-bit write) leaves a fresh, empty byte behind it when it ends on
+ * a byte boundary, and that byte belongs to the chunk until later bits fill it.
  */
 final class ReferenceXorEncoder {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private int current; // bits of the byte being filled
   private int filled; // bits used in current
+  private boolean emptyByteOpen; // a whole-byte write ended on a boundary and opened an empty byte
   private int count;
   private long t;
   private long tDelta;
@@ -98,19 +103,32 @@ final class ReferenceXorEncoder {
 
   private void uvarint(long x) {
     while (Long.compareUnsigned(x, 0x80) >= 0) {
-      bits((x & 0x7F) | 0x80, 8);
+      wholeByte((int) ((x & 0x7F) | 0x80));
       x >>>= 7;
     }
-    bits(x, 8);
+    wholeByte((int) x);
   }
 
+  // Multi-bit writes go out as whole bytes first, then single bits.
   private void bits(long v, int n) {
-    for (int i = n - 1; i >= 0; i--) {
+    int i = n - 1;
+    for (; i >= 7; i -= 8) {
+      wholeByte((int) (v >>> (i - 7)) & 0xFF);
+    }
+    for (; i >= 0; i--) {
       bit((int) (v >>> i) & 1);
     }
   }
 
+  private void wholeByte(int b) {
+    for (int i = 7; i >= 0; i--) {
+      bit((b >>> i) & 1);
+    }
+    emptyByteOpen = filled == 0;
+  }
+
   private void bit(int b) {
+    emptyByteOpen = false;
     current = (current << 1) | b;
     if (++filled == 8) {
       out.write(current);
@@ -121,7 +139,7 @@ final class ReferenceXorEncoder {
 
   byte[] bytes() {
     byte[] body = out.toByteArray();
-    int extra = filled > 0 ? 1 : 0;
+    int extra = filled > 0 || emptyByteOpen ? 1 : 0;
     byte[] chunk = new byte[2 + body.length + extra];
     chunk[0] = (byte) (count >>> 8);
     chunk[1] = (byte) count;
