@@ -62,8 +62,16 @@ public final class XorChunkIterator {
 
   /** Starts decoding the chunk in {@code src[off, off + len)}. */
   public XorChunkIterator reset(byte[] src, int off, int len) {
+    return reset(src, off, len, -1);
+  }
+
+  /**
+   * Starts decoding the first {@code numSamples} samples of the chunk in {@code src[off, off +
+   * len)}; a negative {@code numSamples} means all.
+   */
+  public XorChunkIterator reset(byte[] src, int off, int len, int numSamples) {
     load(src, off, len);
-    return start(len, -1, null, 0);
+    return start(len, numSamples, null, 0);
   }
 
   /**

@@ -1,0 +1,357 @@
+package dev.strata.tsdb.head;
+
+import dev.strata.tsdb.encoding.ByteSink;
+import dev.strata.tsdb.labels.LabelValidation;
+import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.memory.SlabArena;
+import dev.strata.tsdb.record.SampleBatch;
+import dev.strata.tsdb.record.WalRecords;
+import dev.strata.tsdb.storage.Appender;
+import dev.strata.tsdb.storage.SampleRejectedException;
+import dev.strata.tsdb.wal.WalWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The in-memory part of the database: recent samples of every series, in XOR chunks held off-heap,
+ * backed by the write-ahead log.
+ *
+ * <p>Commits are applied one at a time under a lock, in the order they are logged, which keeps
+ * replay faithful and makes each commit atomic: a commit is checked completely before anything is
+ * logged or applied. Readers do not take that lock; each one sees the head as of the last commit
+ * completed when it opened (see {@link MemSeries} and {@link ReadRegistry}).
+ */
+public final class Head implements AutoCloseable {
+  final HeadOptions options;
+  final SlabArena arena;
+  final SeriesMap series = new SeriesMap();
+  final MemPostings postings = new MemPostings();
+  private final WalWriter wal; // null for a head without a log (tests, read-only tools)
+
+  private final ReentrantLock commitLock = new ReentrantLock();
+  private long lastCommitSeq; // guarded by commitLock
+  private volatile long completedSeq;
+  final ReadRegistry readers = new ReadRegistry();
+  private volatile long epoch; // bumped by each truncation
+  private final List<long[]> deferredFrees = new ArrayList<>(); // [epoch, handles...]
+
+  private final AtomicLong nextRef = new AtomicLong(1);
+  private final List<MemSeries> unloggedSeries = new ArrayList<>(); // guarded by itself
+  private final ByteSink seriesRecord = new ByteSink(); // guarded by commitLock
+
+  private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+  private volatile long minValidTime = Long.MIN_VALUE;
+  private final AtomicLong droppedOutOfOrder = new AtomicLong();
+  private volatile boolean closed;
+
+  Head(HeadOptions options, SlabArena arena, WalWriter wal) {
+    this.options = options;
+    this.arena = arena;
+    this.wal = wal;
+  }
+
+  /** A head without a write-ahead log: its data lives only in memory. */
+  public static Head inMemory(HeadOptions options) {
+    return new Head(options, new SlabArena(), null);
+  }
+
+  /** A new appender; use one per thread. */
+  public Appender appender() {
+    return new HeadAppender(this);
+  }
+
+  // ---- series ----
+
+  MemSeries seriesByRef(long ref) {
+    return series.get(ref);
+  }
+
+  /** The series with these labels, created (and queued for the log) if absent. */
+  MemSeries getOrCreate(Labels labels) {
+    MemSeries existing = series.get(labels);
+    if (existing != null) {
+      return existing;
+    }
+    LabelValidation.validate(labels);
+    if (labels.isEmpty()) {
+      throw new IllegalArgumentException("a series needs at least one label");
+    }
+    boolean[] created = new boolean[1];
+    MemSeries s = series.getOrCreate(labels, l -> new MemSeries(nextRef.getAndIncrement(), l), created);
+    if (created[0]) {
+      checkRef(s.ref);
+      postings.add((int) s.ref, labels);
+      synchronized (unloggedSeries) {
+        unloggedSeries.add(s);
+      }
+    }
+    return s;
+  }
+
+  /** Creates a series with a given reference while replaying the log. */
+  MemSeries createForReplay(long ref, Labels labels) {
+    boolean[] created = new boolean[1];
+    MemSeries s = series.getOrCreate(labels, l -> new MemSeries(ref, l), created);
+    if (created[0]) {
+      checkRef(ref);
+      postings.add((int) ref, labels);
+    }
+    nextRef.accumulateAndGet(ref + 1, Math::max);
+    return s;
+  }
+
+  private static void checkRef(long ref) {
+    if (ref < 0 || ref > 0xFFFF_FFFFL) {
+      throw new IllegalStateException(
+          "series reference " + ref + " exceeds the head's 32-bit reference space");
+    }
+  }
+
+  // ---- commits ----
+
+  long minValidTime() {
+    return minValidTime;
+  }
+
+  boolean rejectsOutOfOrder() {
+    return options.rejectOutOfOrder();
+  }
+
+  void countDroppedOutOfOrder() {
+    droppedOutOfOrder.incrementAndGet();
+  }
+
+  /**
+   * Logs and applies an appender's batch atomically.
+   *
+   * @param firstOfSeries marks, per sample, whether it is the batch's first for its series: only
+   *     those need checking against samples committed meanwhile, the rest follow them in order
+   */
+  void commit(SampleBatch batch, boolean[] firstOfSeries, ByteSink samplesRecord) {
+    commitLock.lock();
+    try {
+      ensureOpen();
+      for (int i = 0; i < batch.size(); i++) {
+        if (!firstOfSeries[i]) {
+          continue;
+        }
+        MemSeries s = series.get(batch.ref(i));
+        if (s == null) {
+          throw new IllegalStateException("series " + batch.ref(i) + " vanished before commit");
+        }
+        long t = batch.time(i);
+        switch (s.check(t, batch.valueBits(i))) {
+          case OUT_OF_ORDER -> {
+            if (rejectsOutOfOrder()) {
+              throw SampleRejectedException.outOfOrder(s.labels, t, s.lastTime());
+            }
+          }
+          case DUPLICATE_DIFFERENT_VALUE -> throw SampleRejectedException.duplicate(s.labels, t);
+          default -> {}
+        }
+      }
+      logUnloggedSeries();
+      if (wal != null && batch.size() > 0) {
+        wal.log(samplesRecord.array(), 0, samplesRecord.length());
+      }
+      long seq = ++lastCommitSeq;
+      long low = readers.lowWatermark(completedSeq);
+      long batchMin = Long.MAX_VALUE;
+      long batchMax = Long.MIN_VALUE;
+      for (int i = 0; i < batch.size(); i++) {
+        MemSeries s = series.get(batch.ref(i));
+        long t = batch.time(i);
+        int result = s.appendInCommit(seq, low, t, batch.valueBits(i), options.chunkRange(), arena);
+        if (result == MemSeries.APPENDED) {
+          batchMin = Math.min(batchMin, t);
+          batchMax = Math.max(batchMax, t);
+        } else if (result == MemSeries.OUT_OF_ORDER) {
+          droppedOutOfOrder.incrementAndGet();
+        }
+      }
+      if (batchMin <= batchMax) {
+        minTime.accumulateAndGet(batchMin, Math::min);
+        maxTime.accumulateAndGet(batchMax, Math::max);
+      }
+      completedSeq = seq;
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the WAL failed; the batch was not committed", e);
+    } finally {
+      commitLock.unlock();
+    }
+    if (wal != null && options.walSyncEveryCommit()) {
+      try {
+        wal.sync();
+      } catch (IOException e) {
+        throw new UncheckedIOException("syncing the WAL failed", e);
+      }
+    }
+  }
+
+  // Series records go to the log before any samples that refer to them. Called under commitLock.
+  private void logUnloggedSeries() throws IOException {
+    MemSeries[] pending;
+    synchronized (unloggedSeries) {
+      if (unloggedSeries.isEmpty()) {
+        return;
+      }
+      pending = unloggedSeries.toArray(new MemSeries[0]);
+      unloggedSeries.clear();
+    }
+    if (wal == null) {
+      return;
+    }
+    long[] refs = new long[pending.length];
+    Labels[] labels = new Labels[pending.length];
+    for (int i = 0; i < pending.length; i++) {
+      refs[i] = pending[i].ref;
+      labels[i] = pending[i].labels;
+    }
+    seriesRecord.clear();
+    WalRecords.encodeSeries(seriesRecord, refs, labels, pending.length);
+    wal.log(seriesRecord.array(), 0, seriesRecord.length());
+  }
+
+  // ---- reading ----
+
+  /** Opens a reader of {@code [minTime, maxTime]} that sees the head as of the last commit. */
+  public HeadReader reader(long minTime, long maxTime) {
+    ensureOpen();
+    long snapshot = completedSeq;
+    long id = readers.open(snapshot, epoch, minTime, maxTime);
+    return new HeadReader(this, id, snapshot, minTime, maxTime);
+  }
+
+  void closeReader(long id) {
+    readers.close(id);
+    freeDeferred();
+  }
+
+  // ---- truncation ----
+
+  /**
+   * Drops everything before {@code mint}: chunks that end before it, and series left empty. Samples
+   * older than {@code mint} are refused from now on. First waits for readers of the dropped range to
+   * close, as Prometheus does; freed chunk memory is reused once every reader opened before is
+   * closed.
+   *
+   * @return the number of series removed
+   */
+  public int truncateBefore(long mint) {
+    try {
+      readers.awaitReadersOf(Long.MIN_VALUE, mint - 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for readers of the head", e);
+    }
+    commitLock.lock();
+    try {
+      minValidTime = Math.max(minValidTime, mint);
+      SlotList freed = new SlotList();
+      List<MemSeries> removed = new ArrayList<>();
+      series.forEach(s -> {
+        if (s.truncateBefore(mint, freed)) {
+          removed.add(s);
+        }
+      });
+      for (MemSeries s : removed) {
+        series.remove(s);
+        postings.remove((int) s.ref, s.labels);
+      }
+      long[] min = {Long.MAX_VALUE};
+      series.forEach(x -> min[0] = Math.min(min[0], x.minTime()));
+      minTime.set(min[0]);
+      long e = ++epoch;
+      if (freed.size() > 0) {
+        long[] entry = new long[freed.size() + 1];
+        entry[0] = e;
+        for (int i = 0; i < freed.size(); i++) {
+          entry[i + 1] = freed.get(i);
+        }
+        synchronized (deferredFrees) {
+          deferredFrees.add(entry);
+        }
+      }
+      return removed.size();
+    } finally {
+      commitLock.unlock();
+      freeDeferred();
+    }
+  }
+
+  // Frees slots dropped in epochs that every open reader started after.
+  private void freeDeferred() {
+    long oldestOpen = readers.oldestEpoch(Long.MAX_VALUE);
+    synchronized (deferredFrees) {
+      while (!deferredFrees.isEmpty() && deferredFrees.get(0)[0] <= oldestOpen) {
+        long[] entry = deferredFrees.remove(0);
+        for (int i = 1; i < entry.length; i++) {
+          arena.free(entry[i]);
+        }
+      }
+    }
+  }
+
+  // ---- state ----
+
+  /** Earliest sample time in the head, or Long.MAX_VALUE when empty. */
+  public long minTime() {
+    return minTime.get();
+  }
+
+  /** Latest sample time in the head, or Long.MIN_VALUE when empty. */
+  public long maxTime() {
+    return maxTime.get();
+  }
+
+  /** Number of series in the head. */
+  public int numSeries() {
+    return series.size();
+  }
+
+  /** Samples dropped because they were out of order (when they are not refused). */
+  public long droppedOutOfOrder() {
+    return droppedOutOfOrder.get();
+  }
+
+  /** The arena holding chunk bytes. */
+  public SlabArena arena() {
+    return arena;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the head is closed");
+    }
+  }
+
+  /** Closes the log and releases all off-heap memory. Readers must be closed first. */
+  @Override
+  public void close() throws IOException {
+    commitLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        logUnloggedSeries();
+      } finally {
+        try {
+          if (wal != null) {
+            wal.close();
+          }
+        } finally {
+          arena.close();
+        }
+      }
+    } finally {
+      commitLock.unlock();
+    }
+  }
+}

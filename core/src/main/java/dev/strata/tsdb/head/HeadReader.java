@@ -1,0 +1,199 @@
+package dev.strata.tsdb.head;
+
+import dev.strata.tsdb.chunkenc.ArenaChunkBuffer;
+import dev.strata.tsdb.chunkenc.XorChunkIterator;
+import dev.strata.tsdb.labels.LabelMatcher;
+import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.labels.Utf8Order;
+import dev.strata.tsdb.memory.SlabArena;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * A consistent view of the head for one query or one compaction: it sees every commit completed
+ * before it was opened and none after, and chunk memory it may read stays allocated until it is
+ * closed. Not thread-safe; close it when done.
+ */
+public final class HeadReader implements AutoCloseable {
+  private final Head head;
+  private final long id;
+  private final long snapshotSeq;
+  private final long minTime;
+  private final long maxTime;
+  private final ArenaChunkBuffer view;
+  private boolean closed;
+
+  HeadReader(Head head, long id, long snapshotSeq, long minTime, long maxTime) {
+    this.head = head;
+    this.id = id;
+    this.snapshotSeq = snapshotSeq;
+    this.minTime = minTime;
+    this.maxTime = maxTime;
+    this.view = new ArenaChunkBuffer(head.arena, SlabArena.NO_HANDLE);
+  }
+
+  public long minTime() {
+    return minTime;
+  }
+
+  public long maxTime() {
+    return maxTime;
+  }
+
+  /**
+   * References of the series matching all {@code matchers}, sorted by their labels (the order
+   * blocks keep series in). Matchers follow Prometheus: a matcher that accepts the empty value also
+   * selects series without the label.
+   */
+  public long[] postings(LabelMatcher... matchers) {
+    RoaringBitmap result = matchingRefs(matchers);
+    List<MemSeries> found = new ArrayList<>(result.getCardinality());
+    IntIterator it = result.getIntIterator();
+    while (it.hasNext()) {
+      MemSeries s = head.series.get(Integer.toUnsignedLong(it.next()));
+      if (s != null) {
+        found.add(s);
+      }
+    }
+    found.sort(Comparator.comparing(s -> s.labels));
+    long[] refs = new long[found.size()];
+    for (int i = 0; i < refs.length; i++) {
+      refs[i] = found.get(i).ref;
+    }
+    return refs;
+  }
+
+  private RoaringBitmap matchingRefs(LabelMatcher... matchers) {
+    // A label whose matchers reject the empty value must be present on the series.
+    Map<String, Boolean> mustBeSet = new HashMap<>();
+    for (LabelMatcher m : matchers) {
+      if (!m.matchesEmpty()) {
+        mustBeSet.put(m.name(), true);
+      }
+    }
+    RoaringBitmap result = null;
+    List<RoaringBitmap> subtract = new ArrayList<>();
+    for (LabelMatcher m : matchers) {
+      RoaringBitmap p;
+      if (mustBeSet.containsKey(m.name())) {
+        if (m.matchesEmpty()) {
+          // e.g. l!="x" alongside l=~".+": subtract the series with the values it rejects
+          subtract.add(valuesMatching(m.inverse()));
+          continue;
+        }
+        p = valuesMatching(m);
+      } else {
+        // Matches the empty value: every series except those with a value it rejects.
+        subtract.add(valuesMatching(m.inverse()));
+        continue;
+      }
+      result = result == null ? p : RoaringBitmap.and(result, p);
+    }
+    if (result == null) {
+      result = head.postings.all();
+    }
+    for (RoaringBitmap s : subtract) {
+      result.andNot(s);
+    }
+    return result;
+  }
+
+  // Series having the matcher's label with a non-empty value the matcher accepts.
+  private RoaringBitmap valuesMatching(LabelMatcher m) {
+    if (!m.type().isNegative() && m.setMatches().isPresent()) {
+      return head.postings.postings(m.name(), m.setMatches().get());
+    }
+    List<String> values = head.postings.labelValues(m.name());
+    List<String> accepted = new ArrayList<>();
+    for (String v : values) {
+      if (m.matches(v)) {
+        accepted.add(v);
+      }
+    }
+    if (accepted.size() == values.size()) {
+      return head.postings.postingsWithLabel(m.name());
+    }
+    return head.postings.postings(m.name(), accepted);
+  }
+
+  /** Label names of series matching {@code matchers} (all series if none), sorted. */
+  public List<String> labelNames(LabelMatcher... matchers) {
+    if (matchers.length == 0) {
+      return head.postings.labelNames();
+    }
+    TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
+    for (long ref : postings(matchers)) {
+      MemSeries s = head.series.get(ref);
+      if (s != null) {
+        for (int i = 0; i < s.labels.size(); i++) {
+          names.add(s.labels.name(i));
+        }
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  /** Values of {@code name} among series matching {@code matchers} (all series if none), sorted. */
+  public List<String> labelValues(String name, LabelMatcher... matchers) {
+    if (matchers.length == 0) {
+      return head.postings.labelValues(name);
+    }
+    TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
+    for (long ref : postings(matchers)) {
+      MemSeries s = head.series.get(ref);
+      if (s != null && s.labels.has(name)) {
+        values.add(s.labels.get(name));
+      }
+    }
+    return new ArrayList<>(values);
+  }
+
+  /**
+   * Copies the chunks of series {@code ref} that overlap this reader's range into {@code out}.
+   *
+   * @return false if the series no longer exists
+   */
+  boolean series(long ref, SeriesSnapshot out) {
+    MemSeries s = head.series.get(ref);
+    if (s == null) {
+      return false;
+    }
+    s.snapshot(minTime, maxTime, snapshotSeq, out);
+    return true;
+  }
+
+  /** The labels of series {@code ref}, or null if it no longer exists. */
+  public Labels labels(long ref) {
+    MemSeries s = head.series.get(ref);
+    return s == null ? null : s.labels;
+  }
+
+  /** Points {@code it} at chunk {@code i} of {@code snapshot}, limited to its visible samples. */
+  void reset(XorChunkIterator it, SeriesSnapshot snapshot, int i) {
+    long handle = snapshot.handle(i);
+    if (handle < 0) {
+      it.reset(snapshot.openChunk(), 0, snapshot.length(i), snapshot.visibleSamples(i));
+    } else {
+      it.reset(view.attach(handle), snapshot.length(i), snapshot.visibleSamples(i));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      head.closeReader(id);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HeadReader[" + minTime + ", " + maxTime + "] at commit " + snapshotSeq;
+  }
+}

@@ -1,0 +1,312 @@
+package dev.strata.tsdb.head;
+
+import dev.strata.tsdb.chunkenc.ArenaChunkBuffer;
+import dev.strata.tsdb.chunkenc.XorChunkAppender;
+import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.memory.SlabArena;
+import java.util.Arrays;
+
+/**
+ * One series in the head: its labels, its completed chunks (off-heap, in the head's arena), the
+ * open chunk being appended to, and what readers need to see a consistent snapshot.
+ *
+ * <p>Locking: mutations happen under the head's commit lock (one commit at a time) and under this
+ * object's monitor; readers take the monitor only to copy what they need ({@link #snapshot}).
+ * Completed chunks never change until the head is truncated, and truncation hands their slots to
+ * the head to free once no reader that could see them is open. The open chunk is only ever copied
+ * under the monitor, since appending may move it to a larger slot.
+ *
+ * <p>Samples are numbered from 0 since the series was created ({@link #samplesTotal}); a commit
+ * records how many samples the series had before it, so a reader whose snapshot predates the
+ * commit stops there.
+ */
+final class MemSeries {
+  // Completed chunks, oldest first: slot handle, min time, max time, byte length << 32 | samples.
+  private static final int STRIDE = 4;
+  private static final long[] NO_CHUNKS = new long[0];
+
+  final long ref;
+  final Labels labels;
+
+  private long[] chunks = NO_CHUNKS;
+  private int completedChunks;
+
+  private ArenaChunkBuffer headBuffer; // null until the first sample
+  private XorChunkAppender appender;
+  private long headMinTime;
+  private long nextAt;
+
+  private long lastTime = Long.MIN_VALUE;
+  private long lastValueBits;
+  private long samplesTotal; // samples ever appended, including truncated ones
+  private long samplesTruncated; // samples in chunks dropped by truncation
+
+  // (commit sequence, samplesTotal before that commit) pairs, oldest first; see visibleSamples.
+  private long[] commits;
+  private int commitCount;
+
+  // Appenders holding uncommitted samples for this series; such a series is never removed.
+  private int pendingAppenders;
+  private boolean removed;
+
+  MemSeries(long ref, Labels labels) {
+    this.ref = ref;
+    this.labels = labels;
+  }
+
+  /** Outcome of checking a sample against the series. */
+  enum Check {
+    OK,
+    /** Same timestamp and same value bits as the last sample: accepted and ignored. */
+    DUPLICATE,
+    /** Same timestamp as the last sample with a different value. */
+    DUPLICATE_DIFFERENT_VALUE,
+    OUT_OF_ORDER
+  }
+
+  synchronized long lastTime() {
+    return lastTime;
+  }
+
+  /**
+   * Registers an appender that is about to buffer samples for this series.
+   *
+   * @return false if the series was removed meanwhile (the caller looks it up again)
+   */
+  synchronized boolean addPendingAppender() {
+    if (removed) {
+      return false;
+    }
+    pendingAppenders++;
+    return true;
+  }
+
+  synchronized void removePendingAppender() {
+    pendingAppenders--;
+  }
+
+  /** Checks a sample against the last committed one. */
+  synchronized Check check(long t, long valueBits) {
+    return checkLocked(t, valueBits);
+  }
+
+  private Check checkLocked(long t, long valueBits) {
+    if (samplesTotal == 0 || t > lastTime) {
+      return Check.OK;
+    }
+    if (t == lastTime) {
+      return valueBits == lastValueBits ? Check.DUPLICATE : Check.DUPLICATE_DIFFERENT_VALUE;
+    }
+    return Check.OUT_OF_ORDER;
+  }
+
+  static final int APPENDED = 0;
+  static final int DUPLICATE_SKIPPED = 1;
+  static final int OUT_OF_ORDER = 2;
+
+  /**
+   * Appends a sample as part of commit {@code seq}: records the commit for readers' snapshots,
+   * then appends, unless the sample repeats the last one or is out of order (then nothing changes).
+   */
+  synchronized int appendInCommit(
+      long seq, long lowWatermark, long t, long valueBits, long chunkRange, SlabArena arena) {
+    Check c = checkLocked(t, valueBits);
+    if (c == Check.DUPLICATE) {
+      return DUPLICATE_SKIPPED;
+    }
+    if (c != Check.OK) {
+      return OUT_OF_ORDER;
+    }
+    beginCommit(seq, lowWatermark);
+    append(t, valueBits, chunkRange, arena);
+    return APPENDED;
+  }
+
+  /** Records that commit {@code seq} starts appending to this series. Call before appending. */
+  synchronized void beginCommit(long seq, long lowWatermark) {
+    // Entries at or below the low watermark are below every open reader's snapshot: drop them.
+    int keep = 0;
+    while (keep < commitCount && commits[2 * keep] <= lowWatermark) {
+      keep++;
+    }
+    if (keep > 0) {
+      System.arraycopy(commits, 2 * keep, commits, 0, 2 * (commitCount - keep));
+      commitCount -= keep;
+    }
+    if (commitCount > 0 && commits[2 * (commitCount - 1)] == seq) {
+      return;
+    }
+    if (commits == null) {
+      commits = new long[4];
+    } else if (2 * commitCount == commits.length) {
+      commits = Arrays.copyOf(commits, commits.length * 2);
+    }
+    commits[2 * commitCount] = seq;
+    commits[2 * commitCount + 1] = samplesTotal;
+    commitCount++;
+  }
+
+  /**
+   * Appends a sample that {@link #check} accepted, cutting chunks as Prometheus does.
+   *
+   * @return true if a chunk was completed
+   */
+  synchronized boolean append(long t, long valueBits, long chunkRange, SlabArena arena) {
+    boolean cut = false;
+    if (headBuffer == null) {
+      openChunk(t, chunkRange, arena);
+    } else {
+      int n = appender.numSamples();
+      if (n == ChunkCutting.SAMPLES_PER_CHUNK / 4) {
+        nextAt = ChunkCutting.predictedEnd(headMinTime, appender.maxTime(), nextAt);
+      }
+      if (t >= nextAt || n >= ChunkCutting.SAMPLES_PER_CHUNK * 2) {
+        completeChunk();
+        openChunk(t, chunkRange, arena);
+        cut = true;
+      }
+    }
+    appender.appendBits(t, valueBits);
+    lastTime = t;
+    lastValueBits = valueBits;
+    samplesTotal++;
+    return cut;
+  }
+
+  private void openChunk(long t, long chunkRange, SlabArena arena) {
+    headBuffer = new ArenaChunkBuffer(arena, 128);
+    appender = XorChunkAppender.create(headBuffer);
+    headMinTime = t;
+    nextAt = ChunkCutting.rangeEnd(t, chunkRange);
+  }
+
+  // Moves the open chunk into the completed list, in a slot trimmed to its size.
+  private void completeChunk() {
+    int length = appender.byteLength();
+    headBuffer.trimTo(length);
+    if (STRIDE * (completedChunks + 1) > chunks.length) {
+      chunks = Arrays.copyOf(chunks, Math.max(STRIDE * 4, chunks.length * 2));
+    }
+    int at = STRIDE * completedChunks;
+    chunks[at] = headBuffer.handle();
+    chunks[at + 1] = headMinTime;
+    chunks[at + 2] = appender.maxTime();
+    chunks[at + 3] = ((long) length << 32) | appender.numSamples();
+    completedChunks++;
+    headBuffer = null;
+    appender = null;
+  }
+
+  /**
+   * Samples a reader whose snapshot is commit {@code snapshotSeq} may see: all of them, unless a
+   * later commit has touched the series.
+   */
+  private long visibleSamples(long snapshotSeq) {
+    for (int i = 0; i < commitCount; i++) {
+      if (commits[2 * i] > snapshotSeq) {
+        return commits[2 * i + 1];
+      }
+    }
+    return samplesTotal;
+  }
+
+  /**
+   * Copies what a reader of {@code [minTime, maxTime]} at commit {@code snapshotSeq} needs: the
+   * completed chunks' slots and metadata, and a copy of the open chunk's bytes.
+   */
+  synchronized void snapshot(long minTime, long maxTime, long snapshotSeq, SeriesSnapshot out) {
+    out.reset(this);
+    long visible = visibleSamples(snapshotSeq);
+    long first = samplesTruncated; // number of the first sample of the next chunk
+    for (int i = 0; i < completedChunks && first < visible; i++) {
+      int at = STRIDE * i;
+      int count = (int) chunks[at + 3];
+      int take = (int) Math.min(count, visible - first);
+      long chunkMax = take == count ? chunks[at + 2] : Long.MAX_VALUE;
+      if (chunks[at + 1] <= maxTime && chunkMax >= minTime) {
+        out.addCompleted(
+            chunks[at], (int) (chunks[at + 3] >>> 32), take, chunks[at + 1], chunks[at + 2]);
+      }
+      first += count;
+    }
+    if (headBuffer != null && first < visible) {
+      int take = (int) Math.min(appender.numSamples(), visible - first);
+      if (headMinTime <= maxTime && appender.maxTime() >= minTime) {
+        out.addOpen(headBuffer, appender.byteLength(), take, headMinTime, appender.maxTime());
+      }
+    }
+  }
+
+  /**
+   * Drops completed chunks that end before {@code minTime}, handing their slots to {@code freed}.
+   *
+   * @return true if the series holds no samples at or after {@code minTime} any more
+   */
+  synchronized boolean truncateBefore(long minTime, SlotList freed) {
+    if (headBuffer != null && appender.maxTime() < minTime) {
+      // Nothing since before minTime: the whole series goes, as in Prometheus.
+      samplesTruncated = samplesTotal;
+      release(freed);
+      return markRemovedIfIdle();
+    }
+    int drop = 0;
+    while (drop < completedChunks && chunks[STRIDE * drop + 2] < minTime) {
+      freed.add(chunks[STRIDE * drop]);
+      samplesTruncated += (int) chunks[STRIDE * drop + 3];
+      drop++;
+    }
+    if (drop > 0) {
+      System.arraycopy(chunks, STRIDE * drop, chunks, 0, STRIDE * (completedChunks - drop));
+      completedChunks -= drop;
+    }
+    return completedChunks == 0 && headBuffer == null && markRemovedIfIdle();
+  }
+
+  // A series no appender is filling is marked removed; appenders then look it up afresh.
+  private boolean markRemovedIfIdle() {
+    if (pendingAppenders > 0) {
+      return false;
+    }
+    removed = true;
+    return true;
+  }
+
+  /** Frees every slot of a series that is being removed (after {@link #truncateBefore}). */
+  synchronized void release(SlotList freed) {
+    for (int i = 0; i < completedChunks; i++) {
+      freed.add(chunks[STRIDE * i]);
+    }
+    completedChunks = 0;
+    if (headBuffer != null) {
+      // The open chunk is only ever copied under this monitor, so it can go at once.
+      headBuffer.release();
+      headBuffer = null;
+      appender = null;
+    }
+  }
+
+  /** Earliest sample time held, or Long.MAX_VALUE if none. */
+  synchronized long minTime() {
+    if (completedChunks > 0) {
+      return chunks[1];
+    }
+    return headBuffer != null ? headMinTime : Long.MAX_VALUE;
+  }
+
+  /** Number of chunks held, completed and open. */
+  synchronized int chunkCount() {
+    return completedChunks + (headBuffer != null ? 1 : 0);
+  }
+
+  /** Off-heap bytes used by this series' chunks (slot sizes). */
+  synchronized long chunkBytes(SlabArena arena) {
+    long bytes = 0;
+    for (int i = 0; i < completedChunks; i++) {
+      bytes += arena.slotBytes(chunks[STRIDE * i]);
+    }
+    if (headBuffer != null) {
+      bytes += headBuffer.capacity();
+    }
+    return bytes;
+  }
+}
