@@ -9,8 +9,11 @@ import dev.strata.tsdb.record.WalRecords;
 import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.SampleRejectedException;
 import dev.strata.tsdb.wal.WalWriter;
+import dev.strata.tsdb.fileutil.FileTrees;
+import dev.strata.tsdb.wal.WalFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +33,9 @@ public final class Head implements AutoCloseable {
   final SlabArena arena;
   final SeriesMap series = new SeriesMap();
   final MemPostings postings = new MemPostings();
-  private final WalWriter wal; // null for a head without a log (tests, read-only tools)
+  // Null for a head without a log; set once, after replay, before any appender exists.
+  private WalWriter wal;
+  private Path walDir;
 
   private final ReentrantLock commitLock = new ReentrantLock();
   private long lastCommitSeq; // guarded by commitLock
@@ -58,6 +63,24 @@ public final class Head implements AutoCloseable {
   /** A head without a write-ahead log: its data lives only in memory. */
   public static Head inMemory(HeadOptions options) {
     return new Head(options, new SlabArena(), null);
+  }
+
+  /**
+   * Opens the head backed by the log in {@code walDir}, replaying it first (and repairing a
+   * damaged tail). Samples older than {@code minValidTime} are in blocks already and are skipped.
+   */
+  public static Head open(Path walDir, HeadOptions options, long minValidTime) throws IOException {
+    Head head = new Head(options, new SlabArena(), null);
+    try {
+      head.minValidTime = minValidTime;
+      WalReplay.replay(head, walDir);
+      head.walDir = walDir;
+      head.wal = WalWriter.open(walDir, options.walSegmentSize(), options.walCompression());
+      return head;
+    } catch (IOException | RuntimeException e) {
+      head.arena.close();
+      throw e;
+    }
   }
 
   /** A new appender; use one per thread. */
@@ -175,8 +198,7 @@ public final class Head implements AutoCloseable {
         }
       }
       if (batchMin <= batchMax) {
-        minTime.accumulateAndGet(batchMin, Math::min);
-        maxTime.accumulateAndGet(batchMax, Math::max);
+        extendTimeRange(batchMin, batchMax);
       }
       completedSeq = seq;
     } catch (IOException e) {
@@ -295,6 +317,49 @@ public final class Head implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Moves what the head no longer needs out of the log: the older two thirds of the completed
+   * segments go into a checkpoint that keeps only live series and samples at or after {@code
+   * mint}, as Prometheus does after compacting the head.
+   */
+  public void truncateWal(long mint) throws IOException {
+    if (wal == null) {
+      return;
+    }
+    List<Integer> segments = WalFormat.segmentIndexes(walDir);
+    if (segments.isEmpty()) {
+      return;
+    }
+    int first = segments.get(0);
+    int last = wal.nextSegment() - 1; // never checkpoint the segment being written
+    last = first + (last - first) * 2 / 3;
+    if (last <= first) {
+      return;
+    }
+    WalCheckpoint.create(
+        walDir, last, ref -> series.get(ref) != null, mint, options.walCompression());
+  }
+
+  /** Bytes of the write-ahead log on disk, checkpoints included. */
+  public long walBytes() throws IOException {
+    return walDir == null ? 0 : FileTrees.size(walDir);
+  }
+
+  // ---- tombstones ----
+
+  private final List<long[]> tombstones = new ArrayList<>(); // guarded by itself
+
+  void addTombstone(long ref, long mint, long maxt) {
+    synchronized (tombstones) {
+      tombstones.add(new long[] {ref, mint, maxt});
+    }
+  }
+
+  void extendTimeRange(long min, long max) {
+    minTime.accumulateAndGet(min, Math::min);
+    maxTime.accumulateAndGet(max, Math::max);
   }
 
   // ---- state ----

@@ -117,7 +117,9 @@ final class MemSeries {
     if (c != Check.OK) {
       return OUT_OF_ORDER;
     }
-    beginCommit(seq, lowWatermark);
+    if (seq > 0) { // replayed samples (seq 0) predate every reader
+      beginCommit(seq, lowWatermark);
+    }
     append(t, valueBits, chunkRange, arena);
     return APPENDED;
   }
