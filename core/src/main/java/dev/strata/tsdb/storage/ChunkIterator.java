@@ -1,0 +1,22 @@
+package dev.strata.tsdb.storage;
+
+/** Chunks of one series in time order, as stored (encoding and bytes). */
+public interface ChunkIterator {
+  /** Advances to the next chunk; false at the end. */
+  boolean next();
+
+  /** First sample time of the current chunk. */
+  long minTime();
+
+  /** Last sample time of the current chunk. */
+  long maxTime();
+
+  /** The chunk's encoding byte (see {@code ChunkEncoding}). */
+  byte encoding();
+
+  /** The current chunk's bytes as stored in a segment file (without length, encoding or CRC). */
+  byte[] bytes();
+
+  /** The samples of the current chunk. */
+  SampleIterator samples();
+}
