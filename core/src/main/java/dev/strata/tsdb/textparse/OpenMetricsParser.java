@@ -244,14 +244,20 @@ public final class OpenMetricsParser {
     switch (c) {
       case 'E' -> {
         q = expectWord(q, "EOF");
-        if (w.at(q) == '\n') {
-          linesDone++;
-          w.lineStart = q + 1;
+        int newline = w.at(q) == '\n' ? q : -1;
+        if (newline >= 0) {
           q = w.nextSkippingNul(q);
         }
         if (w.at(q) != END) {
-          line = linesDone + 1;
+          // Report it where it is; no retry can follow, so the position may move.
+          if (newline >= 0) {
+            line++;
+            w.lineStart = newline + 1;
+          }
           throw fail(q, "unexpected data after \"# EOF\", which must end the input");
+        }
+        if (newline >= 0) {
+          linesDone++;
         }
         ended = true;
         w.pos = q;
