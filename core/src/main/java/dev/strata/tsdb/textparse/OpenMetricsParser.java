@@ -571,10 +571,24 @@ public final class OpenMetricsParser {
       }
       int open = q;
       q = series ? w.nextSkippingNul(q) : q + 1;
+      byte[] buf = w.buf;
       while (true) {
+        // Plain content in one tight loop; everything else below, byte by byte.
+        int limit = w.limit;
+        while (q < limit) {
+          byte b = buf[q];
+          if (b == '"' || b == '\\' || b == '\n' || b == 0) {
+            break;
+          }
+          q++;
+        }
         c = w.at(q);
         if (c == '"') {
           break;
+        }
+        if (c == 0 && series) {
+          q++; // content, as for Prometheus's lexer which skips it
+          continue;
         }
         if (c == '\\') {
           q = series ? w.nextSkippingNul(q) : q + 1;
@@ -673,8 +687,13 @@ public final class OpenMetricsParser {
 
   // ---- tokens ----
 
-  private int skipName(int q, byte part) throws OpenMetricsParseException {
+  private int skipName(int q, byte part) {
     Window w = in;
+    byte[] buf = w.buf;
+    int limit = w.limit;
+    while (q < limit && (CLASSES[buf[q] & 0xFF] & part) != 0) {
+      q++;
+    }
     while (true) {
       int c = w.at(q);
       if (c < 0 || (CLASSES[c] & part) == 0) {
