@@ -9,12 +9,12 @@ import java.math.RoundingMode;
  * {@code fmt}'s {@code %g} and {@code %v} print: the form {@code promtool tsdb dump} uses for
  * sample values, so Strata's dump must match it character for character.
  *
- * <p>The digits are the shortest decimal that reads back as the same double (Go's parser and
- * Java's both round half to even); among the shortest, the one nearest the exact binary value,
- * and on an exact tie the one with an even last digit. The layout is Go's {@code %g}: exponent form
- * when the decimal exponent is below -4 or at least 6 ({@code 1e+06}, {@code 1.5e-05}, two or more
- * exponent digits), plain decimal otherwise ({@code 123456.7}, {@code 0.0001}); {@code NaN},
- * {@code +Inf}, {@code -Inf}, and {@code -0} for negative zero.
+ * <p>The digits are the shortest decimal that reads back as the same double (Go's parser and Java's
+ * both round half to even); among the shortest, the one nearest the exact binary value, and on an
+ * exact tie the one with an even last digit. The layout is Go's {@code %g}: exponent form when the
+ * decimal exponent is below -4 or at least 6 ({@code 1e+06}, {@code 1.5e-05}, two or more exponent
+ * digits), plain decimal otherwise ({@code 123456.7}, {@code 0.0001}); {@code NaN}, {@code +Inf},
+ * {@code -Inf}, and {@code -0} for negative zero.
  *
  * <p>Java 17's {@link Double#toString} is not always shortest or nearest, so its digits serve only
  * as an upper bound on the length; each candidate is checked by reading it back, and the final
@@ -85,8 +85,7 @@ public final class GoFloatFormat {
     }
     // The interval is lopsided at a power of two: the nearest decimal may fall out on the narrow
     // side while the one on the other side of v is still in.
-    RoundingMode other =
-        candidate.compareTo(exact) > 0 ? RoundingMode.FLOOR : RoundingMode.CEILING;
+    RoundingMode other = candidate.compareTo(exact) > 0 ? RoundingMode.FLOOR : RoundingMode.CEILING;
     return exact.round(new MathContext(length, other));
   }
 

@@ -78,8 +78,8 @@ final class LabelText {
   }
 
   /**
-   * The interned value of raw bytes {@code [from, to)}, unescaped; the caller has checked that
-   * they are valid UTF-8.
+   * The interned value of raw bytes {@code [from, to)}, unescaped; the caller has checked that they
+   * are valid UTF-8.
    */
   String value(byte[] b, int from, int to) {
     boolean ascii = true;

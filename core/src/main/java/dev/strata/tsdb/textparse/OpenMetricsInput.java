@@ -12,14 +12,14 @@ import java.util.Objects;
  * OpenMetrics text to be read once or several times: an array, a buffer, a file or any {@link
  * ByteSource}.
  *
- * <p>Each {@link #parser()} is a new pass from the start. Backfilling reads its input several
- * times (promtool once for the time range, then once per block), so the passes of one input share
- * a cache of label sets: after the first pass, a repeated series costs a hash lookup. Arrays and
+ * <p>Each {@link #parser()} is a new pass from the start. Backfilling reads its input several times
+ * (promtool once for the time range, then once per block), so the passes of one input share a cache
+ * of label sets: after the first pass, a repeated series costs a hash lookup. Arrays and
  * array-backed buffers are parsed in place; files and other sources through a window of {@value
- * #DEFAULT_WINDOW} bytes, so inputs of any size (beyond 2 GiB too) take constant memory besides
- * the cache. A file is read with positional reads rather than mapped: the parser scans every byte
- * once in order, which the page cache serves as fast as a mapping, without the 2 GiB limit of
- * {@link java.nio.MappedByteBuffer} or a process crash if the file is truncated meanwhile.
+ * #DEFAULT_WINDOW} bytes, so inputs of any size (beyond 2 GiB too) take constant memory besides the
+ * cache. A file is read with positional reads rather than mapped: the parser scans every byte once
+ * in order, which the page cache serves as fast as a mapping, without the 2 GiB limit of {@link
+ * java.nio.MappedByteBuffer} or a process crash if the file is truncated meanwhile.
  *
  * <p>Not thread-safe: use one pass at a time; separate inputs may be used on separate threads.
  */
@@ -44,15 +44,16 @@ public final class OpenMetricsInput implements AutoCloseable {
   }
 
   /**
-   * The bytes of {@code buffer} between its position and limit at this call, which must not
-   * change while in use; the buffer's own position and limit are left alone. Heap buffers are
-   * parsed in place, direct and read-only ones through a window.
+   * The bytes of {@code buffer} between its position and limit at this call, which must not change
+   * while in use; the buffer's own position and limit are left alone. Heap buffers are parsed in
+   * place, direct and read-only ones through a window.
    */
   public static OpenMetricsInput of(ByteBuffer buffer) {
     ByteBuffer b = buffer.duplicate();
     if (b.hasArray()) {
       return new OpenMetricsInput(
-          new ArraySource(b.array(), b.arrayOffset() + b.position(), b.remaining()), DEFAULT_WINDOW);
+          new ArraySource(b.array(), b.arrayOffset() + b.position(), b.remaining()),
+          DEFAULT_WINDOW);
     }
     return new OpenMetricsInput(new BufferSource(b.slice()), DEFAULT_WINDOW);
   }
@@ -79,7 +80,8 @@ public final class OpenMetricsInput implements AutoCloseable {
 
   /** For tests: the same source through a window of {@code window} bytes, sharing nothing. */
   static OpenMetricsInput windowed(byte[] bytes, int window) {
-    return new OpenMetricsInput(new BufferSource(ByteBuffer.wrap(bytes).asReadOnlyBuffer()), window);
+    return new OpenMetricsInput(
+        new BufferSource(ByteBuffer.wrap(bytes).asReadOnlyBuffer()), window);
   }
 
   /** Size of the input in bytes. */
@@ -214,8 +216,7 @@ public final class OpenMetricsInput implements AutoCloseable {
     }
   }
 
-  private record FileSource(FileChannel channel, long size, String description)
-      implements Source {
+  private record FileSource(FileChannel channel, long size, String description) implements Source {
     @Override
     public int read(long position, byte[] dst, int off, int len) throws IOException {
       return channel.read(ByteBuffer.wrap(dst, off, len), position);

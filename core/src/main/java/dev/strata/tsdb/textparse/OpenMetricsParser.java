@@ -1,6 +1,13 @@
 package dev.strata.tsdb.textparse;
 
-import dev.strata.tsdb.labels.GoQuote;
+import static dev.strata.tsdb.textparse.Lexing.CLASSES;
+import static dev.strata.tsdb.textparse.Lexing.END;
+import static dev.strata.tsdb.textparse.Lexing.METRIC_PART;
+import static dev.strata.tsdb.textparse.Lexing.METRIC_START;
+import static dev.strata.tsdb.textparse.Lexing.describe;
+import static dev.strata.tsdb.textparse.Lexing.endsWith;
+import static dev.strata.tsdb.textparse.Lexing.quote;
+
 import dev.strata.tsdb.labels.Labels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,36 +55,6 @@ public final class OpenMetricsParser {
     EOF
   }
 
-  static final int END = -1; // at() past the last byte of the input
-
-  // Byte classes for names.
-  private static final byte METRIC_START = 1;
-  private static final byte METRIC_PART = 2;
-  private static final byte LABEL_START = 4;
-  private static final byte LABEL_PART = 8;
-  private static final byte[] CLASSES = new byte[256];
-
-  static {
-    for (int c = 0; c < 256; c++) {
-      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-      boolean digit = c >= '0' && c <= '9';
-      int k = 0;
-      if (letter || c == ':') {
-        k |= METRIC_START | METRIC_PART;
-      }
-      if (digit) {
-        k |= METRIC_PART;
-      }
-      if (letter) {
-        k |= LABEL_START | LABEL_PART;
-      }
-      if (digit) {
-        k |= LABEL_PART;
-      }
-      CLASSES[c] = (byte) k;
-    }
-  }
-
   private final Window in;
   private final SeriesCache cache;
   private final LabelText text;
@@ -97,13 +74,10 @@ public final class OpenMetricsParser {
   private boolean hasTimestamp;
   private long timestamp;
 
-  // Positions recorded while lexing a label list: name start, name end, value start, value end.
-  private int[] lab = new int[32];
-  private int labCount;
+  private final LabelList seriesLabels;
+  private final LabelList exemplarLabels;
 
   private boolean hasExemplar;
-  private int[] exemplarLab = new int[0];
-  private int exemplarLabCount;
   private double exemplarValue;
   private boolean exemplarHasTimestamp;
   private long exemplarTimestamp;
@@ -112,6 +86,8 @@ public final class OpenMetricsParser {
     this.in = in;
     this.cache = cache;
     this.text = text;
+    this.seriesLabels = new LabelList(in, text, this);
+    this.exemplarLabels = new LabelList(in, text, this);
   }
 
   /**
@@ -167,9 +143,9 @@ public final class OpenMetricsParser {
   }
 
   /**
-   * The sample's timestamp in milliseconds: the seconds in the text, parsed as a double,
-   * multiplied by 1000 in double arithmetic and truncated toward zero (so {@code 1.001} gives
-   * 1000); a product outside the long range gives {@link Long#MIN_VALUE}, as Go on amd64 does.
+   * The sample's timestamp in milliseconds: the seconds in the text, parsed as a double, multiplied
+   * by 1000 in double arithmetic and truncated toward zero (so {@code 1.001} gives 1000); a product
+   * outside the long range gives {@link Long#MIN_VALUE}, as Go on amd64 does.
    */
   public long timestamp() {
     return timestamp;
@@ -200,14 +176,8 @@ public final class OpenMetricsParser {
     if (!hasExemplar()) {
       return null;
     }
-    Labels.Builder b = Labels.builder();
-    byte[] buf = in.buf;
-    for (int i = 0; i < exemplarLabCount; i += 4) {
-      b.set(
-          text.ascii(buf, exemplarLab[i], exemplarLab[i + 1]),
-          text.value(buf, exemplarLab[i + 2], exemplarLab[i + 3]));
-    }
-    return new Exemplar(b.build(), exemplarValue, exemplarHasTimestamp, exemplarTimestamp);
+    return new Exemplar(
+        exemplarLabels.buildLenient(), exemplarValue, exemplarHasTimestamp, exemplarTimestamp);
   }
 
   // ---- entries ----
@@ -275,12 +245,13 @@ public final class OpenMetricsParser {
         kind = Entry.UNIT;
         word = "UNIT";
       }
-      default -> throw fail(
-          q,
-          "a comment must be \"# HELP\", \"# TYPE\", \"# UNIT\" or \"# EOF\" in OpenMetrics, got \"#"
-              + " "
-              + (c < 0 ? "" : (char) c)
-              + "...\"");
+      default ->
+          throw fail(
+              q,
+              "a comment must be \"# HELP\", \"# TYPE\", \"# UNIT\" or \"# EOF\" in OpenMetrics,"
+                  + " got \"# "
+                  + (c < 0 ? "" : (char) c)
+                  + "...\"");
     }
     q = expectWord(q, word);
     if (w.at(q) != ' ') {
@@ -386,9 +357,10 @@ public final class OpenMetricsParser {
     Window w = in;
     int q = skipName(p + 1, METRIC_PART);
     int nameEnd = q;
-    labCount = 0;
     if (w.at(q) == '{') {
-      q = parseLabelList(q + 1, true);
+      q = seriesLabels.lex(q + 1, true);
+    } else {
+      seriesLabels.clear();
     }
     int seriesEnd = q;
     if (w.at(q) != ' ') {
@@ -405,7 +377,7 @@ public final class OpenMetricsParser {
     int hash = SeriesCache.hash(buf, p, seriesEnd);
     Labels l = cache.get(buf, p, seriesEnd, hash);
     if (l == null) {
-      l = buildLabels(p, nameEnd);
+      l = seriesLabels.build(p, nameEnd);
       cache.put(buf, p, seriesEnd, hash, l);
     }
     if (valueEnd == valueStart) {
@@ -477,27 +449,16 @@ public final class OpenMetricsParser {
   private int parseExemplar(int q, int nameStart, int nameEnd) throws OpenMetricsParseException {
     Window w = in;
     byte[] buf = w.buf;
-    if (!endsWith(buf, nameStart, nameEnd, "_total") && !endsWith(buf, nameStart, nameEnd, "_bucket")) {
+    if (!endsWith(buf, nameStart, nameEnd, "_total")
+        && !endsWith(buf, nameStart, nameEnd, "_bucket")) {
       throw fail(
           q - 3,
           "metric "
               + text.ascii(buf, nameStart, nameEnd)
               + " cannot have an exemplar: only names ending in _total or _bucket can");
     }
-    int seriesLabels = labCount;
-    q = parseLabelList(q, false);
-    // The exemplar's label positions follow the series' in `lab`; move them aside.
-    exemplarLabCount = (labCount - seriesLabels) * 4;
-    if (exemplarLab.length < exemplarLabCount) {
-      exemplarLab = new int[exemplarLabCount];
-    }
-    System.arraycopy(lab, seriesLabels * 4, exemplarLab, 0, exemplarLabCount);
-    labCount = seriesLabels;
-    for (int i = 0; i < exemplarLabCount; i += 4) {
-      if (!LabelText.isValidUtf8(buf, exemplarLab[i + 2], exemplarLab[i + 3])) {
-        throw fail(exemplarLab[i + 2] - 1, "exemplar label value is not valid UTF-8");
-      }
-    }
+    q = exemplarLabels.lex(q, false);
+    exemplarLabels.checkUtf8("exemplar label value");
     if (w.at(q) != ' ') {
       throw fail(q, "expected a space and the exemplar's value, got " + describe(w.at(q)));
     }
@@ -531,163 +492,9 @@ public final class OpenMetricsParser {
     return q;
   }
 
-  // ---- labels ----
-
-  /**
-   * Lexes {@code label="value",...}} from q (just after the brace) and returns the position after
-   * the closing brace. Label values of series skip NULs, those of exemplars do not, as in 2.42.
-   */
-  private int parseLabelList(int q, boolean series) throws OpenMetricsParseException {
-    Window w = in;
-    boolean first = true;
-    while (true) {
-      int c = w.at(q);
-      if (c == '}') {
-        return q + 1;
-      }
-      if (c == ',' && !first) {
-        q++;
-        c = w.at(q);
-        if (c < 0 || (CLASSES[c] & LABEL_START) == 0) {
-          throw fail(q, "expected a label name after \",\", got " + describe(c));
-        }
-      } else if (c < 0 || (CLASSES[c] & LABEL_START) == 0 || !first) {
-        throw fail(
-            q,
-            (first ? "expected a label name or \"}\"" : "expected \",\" or \"}\" after a label")
-                + ", got "
-                + describe(c));
-      }
-      first = false;
-      int nameStart = q;
-      q = skipName(q + 1, LABEL_PART);
-      int nameEnd = q;
-      if (w.at(q) != '=') {
-        throw fail(q, "expected \"=\" after the label name, got " + describe(w.at(q)));
-      }
-      q++;
-      if (w.at(q) != '"') {
-        throw fail(q, "expected a quoted label value after \"=\", got " + describe(w.at(q)));
-      }
-      int open = q;
-      q = series ? w.nextSkippingNul(q) : q + 1;
-      byte[] buf = w.buf;
-      while (true) {
-        // Plain content in one tight loop; everything else below, byte by byte.
-        int limit = w.limit;
-        while (q < limit) {
-          byte b = buf[q];
-          if (b == '"' || b == '\\' || b == '\n' || b == 0) {
-            break;
-          }
-          q++;
-        }
-        c = w.at(q);
-        if (c == '"') {
-          break;
-        }
-        if (c == 0 && series) {
-          q++; // content, as for Prometheus's lexer which skips it
-          continue;
-        }
-        if (c == '\\') {
-          q = series ? w.nextSkippingNul(q) : q + 1;
-          c = w.at(q);
-          if (c == '\n' || c == END || c == 0) {
-            throw fail(q, "a backslash in a label value must escape a character, got " + describe(c));
-          }
-        } else if (c == '\n' || c == END || c == 0) {
-          throw fail(
-              q,
-              "the label value opened at column "
-                  + (w.absolute(open) - w.absolute(w.lineStart) + 1)
-                  + " has no closing quote, got "
-                  + describe(c));
-        }
-        q = series ? w.nextSkippingNul(q) : q + 1;
-      }
-      // Past the closing quote; NULs right after it join the token, and Prometheus's value is
-      // the token minus its first and last byte.
-      int tokenEnd = series ? w.nextSkippingNul(q) : q + 1;
-      if (labCount * 4 + 4 > lab.length) {
-        lab = Arrays.copyOf(lab, lab.length * 2);
-      }
-      int k = labCount * 4;
-      lab[k] = nameStart;
-      lab[k + 1] = nameEnd;
-      lab[k + 2] = open + 1;
-      lab[k + 3] = tokenEnd - 1;
-      labCount++;
-      q = tokenEnd;
-    }
-  }
-
-  private Labels buildLabels(int nameStart, int nameEnd) throws OpenMetricsParseException {
-    byte[] buf = in.buf;
-    String[] pairs = new String[(labCount + 1) * 2];
-    pairs[0] = Labels.METRIC_NAME;
-    pairs[1] = text.ascii(buf, nameStart, nameEnd);
-    int n = 2;
-    for (int i = 0; i < labCount * 4; i += 4) {
-      int vs = lab[i + 2];
-      int ve = lab[i + 3];
-      if (!LabelText.isValidUtf8(buf, vs, ve)) {
-        throw fail(vs - 1, "label value is not valid UTF-8");
-      }
-      String v = text.value(buf, vs, ve);
-      if (!v.isEmpty()) { // Prometheus drops empty labels before anything else sees them
-        pairs[n++] = text.ascii(buf, lab[i], lab[i + 1]);
-        pairs[n++] = v;
-      }
-    }
-    sortByName(pairs, n);
-    for (int i = 2; i < n; i += 2) {
-      if (pairs[i].equals(pairs[i - 2])) {
-        throw duplicate(pairs[i]);
-      }
-    }
-    return Labels.fromSortedTrusted(n == pairs.length ? pairs : Arrays.copyOf(pairs, n));
-  }
-
-  // Names are ASCII, so String order is UTF-8 byte order.
-  private static void sortByName(String[] p, int n) {
-    for (int i = 2; i < n; i += 2) {
-      String name = p[i];
-      String value = p[i + 1];
-      int j = i - 2;
-      while (j >= 0 && p[j].compareTo(name) > 0) {
-        p[j + 2] = p[j];
-        p[j + 3] = p[j + 1];
-        j -= 2;
-      }
-      p[j + 2] = name;
-      p[j + 3] = value;
-    }
-  }
-
-  private OpenMetricsParseException duplicate(String name) {
-    byte[] buf = in.buf;
-    int seen = 0;
-    int at = in.pos;
-    for (int i = 0; i < labCount * 4; i += 4) {
-      if (text.ascii(buf, lab[i], lab[i + 1]).equals(name) && lab[i + 3] > lab[i + 2]) {
-        at = lab[i];
-        if (++seen == 2 || name.equals(Labels.METRIC_NAME)) {
-          break;
-        }
-      }
-    }
-    return fail(
-        at,
-        "label name "
-            + GoQuote.quote(name)
-            + " occurs more than once"
-            + (name.equals(Labels.METRIC_NAME) ? " (the metric name already sets it)" : ""));
-  }
-
   // ---- tokens ----
 
-  private int skipName(int q, byte part) {
+  int skipName(int q, byte part) {
     Window w = in;
     byte[] buf = w.buf;
     int limit = w.limit;
@@ -734,7 +541,11 @@ public final class OpenMetricsParser {
     if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
       throw fail(
           from,
-          "invalid " + what + " " + quote(in.buf, from, to) + ": must be a finite number of seconds");
+          "invalid "
+              + what
+              + " "
+              + quote(in.buf, from, to)
+              + ": must be a finite number of seconds");
     }
     return toMillis(seconds);
   }
@@ -752,22 +563,9 @@ public final class OpenMetricsParser {
     return (long) ms;
   }
 
-  private static boolean endsWith(byte[] b, int from, int to, String suffix) {
-    int n = suffix.length();
-    if (to - from < n) {
-      return false;
-    }
-    for (int i = 0; i < n; i++) {
-      if (b[to - n + i] != suffix.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   // ---- errors ----
 
-  private OpenMetricsParseException fail(int index, String reason) {
+  OpenMetricsParseException fail(int index, String reason) {
     long column = in.absolute(index) - in.absolute(in.lineStart) + 1;
     return new OpenMetricsParseException(in.description(), line, column, reason);
   }
@@ -781,23 +579,5 @@ public final class OpenMetricsParser {
         "sample of "
             + labels
             + " has no timestamp; every sample needs one to be written to a block");
-  }
-
-  private static String describe(int c) {
-    if (c == END) {
-      return "the end of the input";
-    }
-    return switch (c) {
-      case '\n' -> "the end of the line";
-      case ' ' -> "a space";
-      case 0 -> "a NUL byte";
-      default -> c > ' ' && c < 0x7F ? "'" + (char) c + "'" : String.format("byte 0x%02x", c);
-    };
-  }
-
-  private static String quote(byte[] b, int from, int to) {
-    int n = Math.min(to - from, 64);
-    String s = new String(b, from, n, StandardCharsets.UTF_8);
-    return GoQuote.quote(s) + (n < to - from ? "..." : "");
   }
 }

@@ -14,8 +14,8 @@ import java.util.Arrays;
  * before gets the same {@link Labels} instance back without decoding, unescaping, sorting or
  * allocating. Equal bytes lex identically, so a hit also means the text is valid. Open addressing
  * over parallel arrays; when the entry or byte budget is exceeded the cache starts over, which
- * bounds memory on inputs with millions of distinct series at the cost of rebuilding some sets.
- * Not thread-safe.
+ * bounds memory on inputs with millions of distinct series at the cost of rebuilding some sets. Not
+ * thread-safe.
  */
 final class SeriesCache {
 

@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The bytes the parser currently sees: the whole input when it is an array, otherwise a window
- * over it that is refilled at entry boundaries.
+ * The bytes the parser currently sees: the whole input when it is an array, otherwise a window over
+ * it that is refilled at entry boundaries.
  *
- * <p>The parser lexes one entry at a time from {@link #pos}. Reading at or past {@link #limit}
- * when more input exists throws {@link NeedMore}; the parser then calls {@link #refill}, which
- * keeps the current line (moving it to the front, or growing the array for a line longer than the
- * window) and appends what follows, and the entry is lexed again from its start. Refills happen
- * once per window, so the retry costs nothing measurable, and the hot loops see a plain array.
+ * <p>The parser lexes one entry at a time from {@link #pos}. Reading at or past {@link #limit} when
+ * more input exists throws {@link NeedMore}; the parser then calls {@link #refill}, which keeps the
+ * current line (moving it to the front, or growing the array for a line longer than the window) and
+ * appends what follows, and the entry is lexed again from its start. Refills happen once per
+ * window, so the retry costs nothing measurable, and the hot loops see a plain array.
  */
 final class Window {
 
@@ -60,7 +60,7 @@ final class Window {
       return buf[i] & 0xFF;
     }
     if (eof) {
-      return OpenMetricsParser.END;
+      return Lexing.END;
     }
     throw NEED_MORE;
   }
@@ -90,7 +90,10 @@ final class Window {
     if (keepFrom == 0 && limit == buf.length) {
       if (buf.length == MAX_ARRAY) {
         throw new IOException(
-            description() + ": a line is longer than " + MAX_ARRAY + " bytes, which is not supported");
+            description()
+                + ": a line is longer than "
+                + MAX_ARRAY
+                + " bytes, which is not supported");
       }
       buf = Arrays.copyOf(buf, (int) Math.min(MAX_ARRAY, buf.length * 2L));
     } else if (keepFrom > 0) {

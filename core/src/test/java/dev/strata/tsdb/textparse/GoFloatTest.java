@@ -84,8 +84,23 @@ class GoFloatTest {
     assertEquals(
         0.1, GoFloatParse.parse("0.1000000000000000000000000000000000000000000000000000001"));
     for (String bad :
-        new String[] {"", "+", "-", " 1", "1 ", "0x10", "0X1P0", "1_0", "Infinity1", "nanx", "1f",
-          "1E", "e5", "1.5.", "١"}) {
+        new String[] {
+          "",
+          "+",
+          "-",
+          " 1",
+          "1 ",
+          "0x10",
+          "0X1P0",
+          "1_0",
+          "Infinity1",
+          "nanx",
+          "1f",
+          "1E",
+          "e5",
+          "1.5.",
+          "١"
+        }) {
       assertThrows(GoFloatParse.Invalid.class, () -> GoFloatParse.parse(bad), bad);
     }
   }

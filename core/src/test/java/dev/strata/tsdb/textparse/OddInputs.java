@@ -34,11 +34,11 @@ final class OddInputs {
               + "m 1 1\n# TYPE m counter\n"
               + EOF,
           "a +Inf 1\nb -inf 2\nc nAn 3\nd Infinity 4\ne 1e-400 5\nf -0 6\ng .5 7\nh 5. 8\n"
-              + "i +1 9\nj 007 10\nk 1E5 11\nl -.0e-7 12\nm 0." + "0".repeat(10004)
+              + "i +1 9\nj 007 10\nk 1E5 11\nl -.0e-7 12\nm 0."
+              + "0".repeat(10004)
               + "1e100000 13\n"
               + EOF,
-          "a 1 1e3\nb 1 +5\nc 1 .5\nd 1 1.009\ne 1 0\nf 1 5.\ng 1 1E1\nh 1 -0\ni 1 0.0001\n"
-              + EOF,
+          "a 1 1e3\nb 1 +5\nc 1 .5\nd 1 1.009\ne 1 0\nf 1 5.\ng 1 1E1\nh 1 -0\ni 1 0.0001\n" + EOF,
           "m{a=\"\u00c3\u00a9\u00f0\u009f\u0098\u0080 \u00e4\u00b8\u00ad\"} 1 1\n"
               + "a:b:c 1 1\n_ 1 1\n: 1 1\n__name__ 1 1\nm{__x__=\"y\",_=\"z\"} 1 1\n"
               + EOF,

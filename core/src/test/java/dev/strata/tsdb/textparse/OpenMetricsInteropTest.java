@@ -85,9 +85,17 @@ class OpenMetricsInteropTest {
     }
     // Halfway cases and the ends of the range.
     for (String s :
-        new String[] {"1125899906842624.25", "1125899906842624.75", "2.4703282292062328e-324",
-          "4.9406564584124654e-324", "1.7976931348623157e308", "0." + "0".repeat(10004) + "1e100000",
-          "9007199254740993", "0.1e-320", "123456789012345678901234567890"}) {
+        new String[] {
+          "1125899906842624.25",
+          "1125899906842624.75",
+          "2.4703282292062328e-324",
+          "4.9406564584124654e-324",
+          "1.7976931348623157e308",
+          "0." + "0".repeat(10004) + "1e100000",
+          "9007199254740993",
+          "0.1e-320",
+          "123456789012345678901234567890"
+        }) {
       t += 1000;
       text.append("v ").append(s).append(' ').append(t / 1000).append('\n');
     }
@@ -131,7 +139,8 @@ class OpenMetricsInteropTest {
       Path in = dir.resolve("in.om");
       Files.write(in, bytes);
       Promtool.Result promtool =
-          Promtool.run(dir, "tsdb", "create-blocks-from", "openmetrics", in.toString(), out.toString());
+          Promtool.run(
+              dir, "tsdb", "create-blocks-from", "openmetrics", in.toString(), out.toString());
       OpenMetricsParseException ours = null;
       try (OpenMetricsInput input = OpenMetricsInput.of(bytes)) {
         input.timeRange();
@@ -142,7 +151,8 @@ class OpenMetricsInteropTest {
         problems.add("promtool accepted " + GoQuoted.of(text));
       }
       if (ours == null) {
-        problems.add("Strata accepted " + GoQuoted.of(text) + "; promtool: " + promtool.stderr().strip());
+        problems.add(
+            "Strata accepted " + GoQuoted.of(text) + "; promtool: " + promtool.stderr().strip());
       } else {
         assertTrue(ours.line() >= 1, ours.getMessage());
         assertTrue(ours.getMessage().startsWith("line " + ours.line()), ours.getMessage());

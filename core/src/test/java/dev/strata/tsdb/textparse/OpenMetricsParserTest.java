@@ -35,11 +35,13 @@ class OpenMetricsParserTest {
   @Test
   void parsesEveryKindOfEntry() {
     String text =
-        "# HELP http_requests Requests \\\\ served \\\"so far\\\" \\n ok \\t\n"
+        "# HELP http_requests Requests \\\\ served \\\"so far\\\" \\n"
+            + " ok \\t\n"
             + "# TYPE http_requests counter\n"
             + "# UNIT http_requests_seconds seconds\n"
             + "http_requests_total{method=\"GET\",code=\"200\"} 1027 1700000000\n"
-            + "http_requests_total{method=\"POST\",code=\"500\"} 3 1700000000.5 # {trace=\"a\"} 1 1700000000.25\n"
+            + "http_requests_total{method=\"POST\",code=\"500\"} 3 1700000000.5 # {trace=\"a\"} 1"
+            + " 1700000000.25\n"
             + "up 1\n"
             + "empty{} 2 3\n"
             + "# EOF\n";
@@ -60,8 +62,7 @@ class OpenMetricsParserTest {
   @Test
   void acceptsEveryMetricType() {
     for (MetricType t : MetricType.values()) {
-      assertEquals(
-          List.of("TYPE m " + t.text(), "EOF"), ok("# TYPE m " + t.text() + "\n# EOF\n"));
+      assertEquals(List.of("TYPE m " + t.text(), "EOF"), ok("# TYPE m " + t.text() + "\n# EOF\n"));
     }
     assertError("# TYPE m Counter\n# EOF\n", 1, 10, "unknown metric type \"Counter\"");
     assertError("# TYPE m untyped\n# EOF\n", 1, 10, "unknown metric type \"untyped\"");
@@ -163,7 +164,8 @@ class OpenMetricsParserTest {
     assertEquals("{__name__=\"m\", a=\"x\\x00y\"} 1", ok("m{a=\"x\0y\"} 1\n# EOF\n").get(0));
     assertEquals("{__name__=\"m\", a=\"x\\\"\"} 1", ok("m{a=\"x\"\0} 1\n# EOF\n").get(0));
     assertEquals("{__name__=\"m\", a=\"x\\\"\\x00\"} 1", ok("m{a=\"x\"\0\0} 1\n# EOF\n").get(0));
-    assertEquals("{__name__=\"m\", a=\"\\\\\\x00\\\"\"} 1", ok("m{a=\"\\\0\"\"} 1\n# EOF\n").get(0));
+    assertEquals(
+        "{__name__=\"m\", a=\"\\\\\\x00\\\"\"} 1", ok("m{a=\"\\\0\"\"} 1\n# EOF\n").get(0));
     assertEquals(List.of("HELP m x\n", "EOF"), ok("# HELP m x\n\0# EOF\n"));
     assertEquals(List.of("HELP m x", "EOF"), ok("# H\0ELP \0m x\n# EOF\n"));
     assertEquals(List.of("EOF"), ok("# E\0OF\n\0\0"));
@@ -261,9 +263,7 @@ class OpenMetricsParserTest {
 
   @Test
   void exemplars() {
-    assertEquals(
-        "{__name__=\"a_total\"} 1 # {} 2",
-        ok("a_total 1 # {} 2\n# EOF\n").get(0));
+    assertEquals("{__name__=\"a_total\"} 1 # {} 2", ok("a_total 1 # {} 2\n# EOF\n").get(0));
     assertEquals(
         "{__name__=\"a_bucket\", le=\"1\"} 1 @2000 # {id=\"x\\\"\"} NaN @3500",
         ok("a_bucket{le=\"1\"} 1 2 # {id=\"x\\\"\"} NaN 3.5\n# EOF\n").get(0));
@@ -278,7 +278,8 @@ class OpenMetricsParserTest {
     assertError("a_total 1 # {} 1 2", 1, 19, "after the exemplar's timestamp");
     assertError("a_total 1 # {} 1", 1, 17, "the input ends without \"# EOF\"");
     assertError("a_total 1 # {a=\"\0\"} 1\n# EOF\n", 1, 17, "no closing quote, got a NUL byte");
-    assertError("a_total 1 # {a=\"\u00ff\"} 1\n# EOF\n", 1, 16, "exemplar label value is not valid");
+    assertError(
+        "a_total 1 # {a=\"\u00ff\"} 1\n# EOF\n", 1, 16, "exemplar label value is not valid");
     assertError("a_total 1 # {a=\"1\",} 1\n# EOF\n", 1, 20, "expected a label name");
   }
 
@@ -301,10 +302,10 @@ class OpenMetricsParserTest {
   @Test
   void timeRangeIsPromtoolsFirstPass() throws Exception {
     TimeRange r =
-        OpenMetricsInput.of("# TYPE m gauge\nm 1 5\nn 1 -2.5\nm 1 3\n# EOF\n".getBytes()).timeRange();
+        OpenMetricsInput.of("# TYPE m gauge\nm 1 5\nn 1 -2.5\nm 1 3\n# EOF\n".getBytes())
+            .timeRange();
     assertEquals(new TimeRange(-2500, 5000, 3, 5), r);
-    assertEquals(
-        new TimeRange(0, 0, 0, 1), OpenMetricsInput.of("# EOF\n".getBytes()).timeRange());
+    assertEquals(new TimeRange(0, 0, 0, 1), OpenMetricsInput.of("# EOF\n".getBytes()).timeRange());
     assertEquals(
         new TimeRange(Long.MIN_VALUE, 0, 1, 2),
         OpenMetricsInput.of("m 1 1e300\n# EOF\n".getBytes()).timeRange());
@@ -313,7 +314,8 @@ class OpenMetricsParserTest {
             OpenMetricsParseException.class,
             () -> OpenMetricsInput.of("m 1 5\nm{a=\"b\"} 1\n# EOF\n".getBytes()).timeRange());
     assertEquals(2, e.line());
-    assertTrue(e.getMessage().contains("{__name__=\"m\", a=\"b\"} has no timestamp"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("{__name__=\"m\", a=\"b\"} has no timestamp"), e.getMessage());
   }
 
   @Test

@@ -62,7 +62,8 @@ class OpenMetricsPropertiesTest {
     }
     text.append("# EOF\n");
     expected.add("EOF");
-    assertEquals(String.join("\n", expected), String.join("\n", Parsed.parse(text.toString()).ok()));
+    assertEquals(
+        String.join("\n", expected), String.join("\n", Parsed.parse(text.toString()).ok()));
   }
 
   @Property(tries = 200)
@@ -72,8 +73,7 @@ class OpenMetricsPropertiesTest {
     String text = "m " + OpenMetricsText.valueText(v, r) + " 1\n# EOF\n";
     OpenMetricsParser p = OpenMetricsInput.of(text.getBytes(StandardCharsets.UTF_8)).parser();
     p.next();
-    long expected =
-        Double.isNaN(v) ? 0x7ff8000000000001L : Double.doubleToRawLongBits(v);
+    long expected = Double.isNaN(v) ? 0x7ff8000000000001L : Double.doubleToRawLongBits(v);
     assertEquals(expected, Double.doubleToRawLongBits(p.value()), text);
   }
 

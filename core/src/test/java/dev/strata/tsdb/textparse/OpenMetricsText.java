@@ -10,8 +10,29 @@ final class OpenMetricsText {
   private static final String NAME_START = "abcxyzABCXYZ_:";
   private static final String NAME_PART = NAME_START + "0189";
   private static final String[] VALUE_PIECES = {
-    "a", "Z", " ", "\\", "\"", "\n", "{", "}", ",", "=", "#", "\t", "\u0000", "\u00e9", "\u4e2d",
-    "\ud83d\ude00", "\u2028", "\u007f", "\ufffd", "0", "_total", "\\n", "x y"
+    "a",
+    "Z",
+    " ",
+    "\\",
+    "\"",
+    "\n",
+    "{",
+    "}",
+    ",",
+    "=",
+    "#",
+    "\t",
+    "\u0000",
+    "\u00e9",
+    "\u4e2d",
+    "\ud83d\ude00",
+    "\u2028",
+    "\u007f",
+    "\ufffd",
+    "0",
+    "_total",
+    "\\n",
+    "x y"
   };
 
   private OpenMetricsText() {}
@@ -102,11 +123,23 @@ final class OpenMetricsText {
       case 1 -> r.nextInt(2000) - 1000;
       case 2 -> (r.nextInt(2_000_000) - 1_000_000) / 1000.0;
       case 3 -> r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
-      case 4 -> new double[] {
-            0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            Double.MIN_VALUE, Double.MAX_VALUE, Double.MIN_NORMAL, 0x1p50 + 0.25, 0x1p50 + 0.75,
-            0.1 + 0.2, 1e21, 123456789.0
-          }[r.nextInt(13)];
+      case 4 ->
+          new double[] {
+                0.0,
+                -0.0,
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY,
+                Double.MIN_VALUE,
+                Double.MAX_VALUE,
+                Double.MIN_NORMAL,
+                0x1p50 + 0.25,
+                0x1p50 + 0.75,
+                0.1 + 0.2,
+                1e21,
+                123456789.0
+              }
+              [r.nextInt(13)];
       default -> Double.longBitsToDouble(r.nextLong() & 0x800FFFFFFFFFFFFFL); // subnormal
     };
   }

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Test support: parses an input completely into a readable transcript, or the error, and checks
- * that every way of feeding the parser (in place, through small windows, from a file, from a
- * direct buffer) gives the same result.
+ * that every way of feeding the parser (in place, through small windows, from a file, from a direct
+ * buffer) gives the same result.
  */
 final class Parsed {
 
@@ -105,11 +105,12 @@ final class Parsed {
 
   static String describe(OpenMetricsParser p, OpenMetricsParser.Entry e) {
     return switch (e) {
-      case SAMPLE -> p.labels()
-          + " "
-          + GoFloatFormat.format(p.value())
-          + (p.hasTimestamp() ? " @" + p.timestamp() : "")
-          + (p.hasExemplar() ? " " + describe(p.exemplar()) : "");
+      case SAMPLE ->
+          p.labels()
+              + " "
+              + GoFloatFormat.format(p.value())
+              + (p.hasTimestamp() ? " @" + p.timestamp() : "")
+              + (p.hasExemplar() ? " " + describe(p.exemplar()) : "");
       case HELP -> "HELP " + p.metricName() + " " + p.help();
       case TYPE -> "TYPE " + p.metricName() + " " + p.type().text();
       case UNIT -> "UNIT " + p.metricName() + " " + p.unit();
