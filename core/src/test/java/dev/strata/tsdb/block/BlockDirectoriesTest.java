@@ -111,7 +111,8 @@ class BlockDirectoriesTest {
   void createReplacesALeftoverTemporaryDirectory() throws IOException {
     Path leftover = block(A + ".tmp-for-creation", true);
     Files.writeString(leftover.resolve("index"), "half written before a crash");
-    Path created = BlockDirectories.create(data, A, dir -> Files.writeString(dir.resolve("x"), "y"));
+    Path created =
+        BlockDirectories.create(data, A, dir -> Files.writeString(dir.resolve("x"), "y"));
     try (Stream<Path> s = Files.list(created)) {
       assertEquals(List.of(created.resolve("x")), s.toList());
     }
@@ -138,8 +139,7 @@ class BlockDirectoriesTest {
   void createRefusesAnExistingBlock() throws IOException {
     block(A.toString(), true);
     assertThrows(
-        FileAlreadyExistsException.class,
-        () -> BlockDirectories.create(data, A, dir -> {}));
+        FileAlreadyExistsException.class, () -> BlockDirectories.create(data, A, dir -> {}));
     assertEquals(List.of(A.toString()), names());
   }
 
@@ -154,7 +154,8 @@ class BlockDirectoriesTest {
     assertTrue(BlockDirectories.delete(a));
     assertEquals(List.of(B.toString()), names());
     assertFalse(BlockDirectories.delete(a));
-    assertThrows(IllegalArgumentException.class, () -> BlockDirectories.delete(data.resolve("wal")));
+    assertThrows(
+        IllegalArgumentException.class, () -> BlockDirectories.delete(data.resolve("wal")));
   }
 
   @Test

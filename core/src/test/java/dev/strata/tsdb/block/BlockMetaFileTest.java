@@ -238,7 +238,8 @@ class BlockMetaFileTest {
         List.copyOf(thanos.extra().keySet()));
     JsonNode tags = thanos.extra().get("extensions").get("tags");
     assertEquals(new BigInteger("18446744073709551616"), tags.get(2).bigIntegerValue());
-    assertEquals(new BigDecimal("0.25"), thanos.extra().get("extensions").get("ratio").decimalValue());
+    assertEquals(
+        new BigDecimal("0.25"), thanos.extra().get("extensions").get("ratio").decimalValue());
     assertEquals(THANOS, encode(meta));
   }
 
@@ -247,14 +248,34 @@ class BlockMetaFileTest {
     BlockMeta plain = decode(PROMTOOL);
     ThanosMeta thanos =
         new ThanosMeta(Map.of("zone", "b", "cluster", "x"), 0, ThanosMeta.SOURCE_COMPACTOR)
-            .withFiles(List.of(new ThanosMeta.File("index", 340), new ThanosMeta.File("meta.json", 0)));
+            .withFiles(
+                List.of(new ThanosMeta.File("index", 340), new ThanosMeta.File("meta.json", 0)));
     BlockMeta meta = plain.withThanos(thanos);
     String text = encode(meta);
-    assertTrue(text.endsWith("\t\"version\": 1,\n\t\"thanos\": {\n\t\t\"labels\": {\n"
-        + "\t\t\t\"cluster\": \"x\",\n\t\t\t\"zone\": \"b\"\n\t\t},\n\t\t\"downsample\": {\n"
-        + "\t\t\t\"resolution\": 0\n\t\t},\n\t\t\"source\": \"compactor\",\n\t\t\"files\": [\n"
-        + "\t\t\t{\n\t\t\t\t\"rel_path\": \"index\",\n\t\t\t\t\"size_bytes\": 340\n\t\t\t},\n"
-        + "\t\t\t{\n\t\t\t\t\"rel_path\": \"meta.json\"\n\t\t\t}\n\t\t]\n\t}\n}\n"), text);
+    assertTrue(
+        text.endsWith(
+            "\t\"version\": 1,\n"
+                + "\t\"thanos\": {\n"
+                + "\t\t\"labels\": {\n"
+                + "\t\t\t\"cluster\": \"x\",\n"
+                + "\t\t\t\"zone\": \"b\"\n"
+                + "\t\t},\n"
+                + "\t\t\"downsample\": {\n"
+                + "\t\t\t\"resolution\": 0\n"
+                + "\t\t},\n"
+                + "\t\t\"source\": \"compactor\",\n"
+                + "\t\t\"files\": [\n"
+                + "\t\t\t{\n"
+                + "\t\t\t\t\"rel_path\": \"index\",\n"
+                + "\t\t\t\t\"size_bytes\": 340\n"
+                + "\t\t\t},\n"
+                + "\t\t\t{\n"
+                + "\t\t\t\t\"rel_path\": \"meta.json\"\n"
+                + "\t\t\t}\n"
+                + "\t\t]\n"
+                + "\t}\n"
+                + "}\n"),
+        text);
     assertEquals(meta, decode(text));
     assertEquals(PROMTOOL, encode(decode(text).withThanos(null)));
   }
@@ -333,7 +354,8 @@ class BlockMetaFileTest {
     BlockMeta meta = decode(PROMTOOL);
     long size = BlockMetaFile.write(dir, meta);
     assertEquals(PROMTOOL.length(), size);
-    assertArrayEquals(PROMTOOL.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(dir.resolve("meta.json")));
+    assertArrayEquals(
+        PROMTOOL.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(dir.resolve("meta.json")));
     assertFalse(Files.exists(dir.resolve("meta.json.tmp")));
     BlockMeta changed = meta.withStats(meta.stats().withNumTombstones(4));
     BlockMetaFile.write(dir, changed);
@@ -364,29 +386,48 @@ class BlockMetaFileTest {
     e = fails(HEAD + "\"minTime\": \"1\", \"maxTime\": 2, \"version\": 1}");
     assertEquals("field minTime", e.section());
     assertEquals(HEAD.length() + 11, e.offset());
-    assertTrue(e.getMessage().endsWith("expected an integer, found the string \"1\""), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("expected an integer, found the string \"1\""), e.getMessage());
 
-    e = fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1,"
-        + " \"compaction\": {\"level\": 1.0}}");
+    e =
+        fails(
+            HEAD
+                + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1,"
+                + " \"compaction\": {\"level\": 1.0}}");
     assertEquals("field compaction.level", e.section());
     assertTrue(e.getMessage().endsWith("found the number 1.0"), e.getMessage());
 
-    e = fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1,"
-        + " \"compaction\": {\"sources\": [\"01M8962N0FJNS2CQA16J6NKE3V\", \"01M8962N0FJNS2CQA16J6NKE3\"]}}");
+    e =
+        fails(
+            HEAD
+                + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1, \"compaction\": {\"sources\":"
+                + " [\"01M8962N0FJNS2CQA16J6NKE3V\", \"01M8962N0FJNS2CQA16J6NKE3\"]}}");
     assertEquals("field compaction.sources[1]", e.section());
     assertTrue(e.getMessage().contains("25 characters, expected 26"), e.getMessage());
 
-    e = fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1, \"stats\": {\"numSeries\": -1}}");
+    e =
+        fails(
+            HEAD
+                + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1, \"stats\": {\"numSeries\":"
+                + " -1}}");
     assertEquals("field stats.numSeries", e.section());
 
     e = fails(HEAD + "\"minTime\": 1, \"maxTime\": 99999999999999999999, \"version\": 1}");
     assertEquals("field maxTime", e.section());
     assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
 
-    e = fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1, \"compaction\": {\"parents\": [{\"ulid\": \"01M8962N0FJNS2CQA16J6NKE3V\"}]}}");
+    e =
+        fails(
+            HEAD
+                + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1, \"compaction\": {\"parents\":"
+                + " [{\"ulid\": \"01M8962N0FJNS2CQA16J6NKE3V\"}]}}");
     assertEquals("field compaction.parents[0]", e.section());
 
-    e = fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1, \"thanos\": {\"labels\": {\"a\": 1}}}");
+    e =
+        fails(
+            HEAD
+                + "\"minTime\": 1, \"maxTime\": 2, \"version\": 1, \"thanos\": {\"labels\": {\"a\":"
+                + " 1}}}");
     assertEquals("field thanos.labels.a", e.section());
   }
 
@@ -397,7 +438,8 @@ class BlockMetaFileTest {
     assertEquals("field maxTime", fails(HEAD + "\"minTime\": 2, \"version\": 1}").section());
     assertEquals("field version", fails(HEAD + "\"minTime\": 1, \"maxTime\": 2}").section());
     assertEquals(
-        "field version", fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": null}").section());
+        "field version",
+        fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": null}").section());
     CorruptDataException e = fails(HEAD + "\"minTime\": 1, \"maxTime\": 2, \"version\": 2}");
     assertTrue(e.getMessage().contains("unsupported meta.json version 2"), e.getMessage());
     assertEquals("meta.json", fails("[]").section());
@@ -410,8 +452,10 @@ class BlockMetaFileTest {
   @Test
   void nullMeansTheDefaultAndRepeatedFieldsTakeTheLastValue() {
     BlockMeta meta =
-        decode(HEAD + "\"minTime\": 1, \"minTime\": 5, \"maxTime\": 9, \"version\": 1,"
-            + " \"stats\": null, \"compaction\": {\"level\": 2, \"sources\": null}, \"thanos\": null}");
+        decode(
+            HEAD
+                + "\"minTime\": 1, \"minTime\": 5, \"maxTime\": 9, \"version\": 1, \"stats\": null,"
+                + " \"compaction\": {\"level\": 2, \"sources\": null}, \"thanos\": null}");
     assertEquals(5, meta.minTime());
     assertEquals(BlockStats.EMPTY, meta.stats());
     assertEquals(List.of(), meta.compaction().sources());
@@ -422,15 +466,32 @@ class BlockMetaFileTest {
   void recordsRefuseExtraFieldsThatShadowKnownOnes() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new BlockStats(1, 1, 1, 1, Map.of("numSeries", JsonFields.MAPPER.getNodeFactory().numberNode(2))));
+        () ->
+            new BlockStats(
+                1, 1, 1, 1, Map.of("numSeries", JsonFields.MAPPER.getNodeFactory().numberNode(2))));
     assertThrows(
         IllegalArgumentException.class,
-        () -> decode(PROMTOOL).withThanos(new ThanosMeta(Map.of(), 0, "", List.of(), List.of(),
-            Map.of("labels", JsonFields.MAPPER.getNodeFactory().objectNode()))));
+        () ->
+            decode(PROMTOOL)
+                .withThanos(
+                    new ThanosMeta(
+                        Map.of(),
+                        0,
+                        "",
+                        List.of(),
+                        List.of(),
+                        Map.of("labels", JsonFields.MAPPER.getNodeFactory().objectNode()))));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new BlockMeta(A, 0, 1, BlockStats.EMPTY, BlockCompaction.level1(A), Optional.empty(),
-            Map.of("version", JsonFields.MAPPER.getNodeFactory().numberNode(2))));
+        () ->
+            new BlockMeta(
+                A,
+                0,
+                1,
+                BlockStats.EMPTY,
+                BlockCompaction.level1(A),
+                Optional.empty(),
+                Map.of("version", JsonFields.MAPPER.getNodeFactory().numberNode(2))));
     assertThrows(IllegalArgumentException.class, () -> new BlockStats(-1, 0, 0, 0));
   }
 
@@ -440,7 +501,9 @@ class BlockMetaFileTest {
     BlockMeta p2 = BlockMeta.newBlock(A, 0, 7_200_000, new BlockStats(5, 1, 1, 0));
     BlockMeta p3 =
         BlockMeta.newBlock(C, 14_400_000, 21_600_000, BlockStats.EMPTY)
-            .withCompaction(new BlockCompaction(2, List.of(C, A), false, List.of(), false, List.of(), Map.of()));
+            .withCompaction(
+                new BlockCompaction(
+                    2, List.of(C, A), false, List.of(), false, List.of(), Map.of()));
     Ulid id = Ulid.parse("01M8970000000000000000000Z");
     BlockMeta merged = BlockMeta.compacted(id, List.of(p1, p2, p3));
     assertEquals(id, merged.ulid());
@@ -449,7 +512,8 @@ class BlockMetaFileTest {
     assertEquals(3, merged.compaction().level());
     assertEquals(List.of(A, B, C), merged.compaction().sources());
     assertEquals(
-        List.of(BlockDesc.of(p1), BlockDesc.of(p2), BlockDesc.of(p3)), merged.compaction().parents());
+        List.of(BlockDesc.of(p1), BlockDesc.of(p2), BlockDesc.of(p3)),
+        merged.compaction().parents());
     assertEquals(BlockStats.EMPTY, merged.stats());
     assertThrows(IllegalArgumentException.class, () -> BlockMeta.compacted(id, List.of()));
   }

@@ -66,27 +66,34 @@ class BlockMetaPropertiesTest {
                 .map(NODES::numberNode),
             // Decimals keep scale and exponent exactly; integral values would read back as
             // integers, so every decimal has a fraction digit.
-            Combinators.combine(
-                    Arbitraries.longs(), Arbitraries.integers().between(1, 30))
+            Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1, 30))
                 .as((unscaled, scale) -> NODES.numberNode(BigDecimal.valueOf(unscaled, scale))),
             Arbitraries.of(NODES.booleanNode(true), NODES.booleanNode(false), NODES.nullNode()));
     if (depth == 0) {
       return leaves;
     }
     Arbitrary<JsonNode> arrays =
-        json(depth - 1).list().ofMaxSize(4).map(items -> {
-          ArrayNode a = NODES.arrayNode();
-          items.forEach(a::add);
-          return a;
-        });
+        json(depth - 1)
+            .list()
+            .ofMaxSize(4)
+            .map(
+                items -> {
+                  ArrayNode a = NODES.arrayNode();
+                  items.forEach(a::add);
+                  return a;
+                });
     Arbitrary<JsonNode> objects =
-        Arbitraries.maps(strings(), json(depth - 1)).ofMaxSize(4).map(fields -> {
-          ObjectNode o = NODES.objectNode();
-          fields.forEach(o::set);
-          return o;
-        });
+        Arbitraries.maps(strings(), json(depth - 1))
+            .ofMaxSize(4)
+            .map(
+                fields -> {
+                  ObjectNode o = NODES.objectNode();
+                  fields.forEach(o::set);
+                  return o;
+                });
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(4, leaves), net.jqwik.api.Tuple.of(1, arrays),
+        net.jqwik.api.Tuple.of(4, leaves),
+        net.jqwik.api.Tuple.of(1, arrays),
         net.jqwik.api.Tuple.of(1, objects));
   }
 
@@ -96,8 +103,7 @@ class BlockMetaPropertiesTest {
 
   static Arbitrary<BlockStats> stats() {
     Arbitrary<Long> counts =
-        Arbitraries.oneOf(
-            Arbitraries.just(0L), Arbitraries.longs().between(0, Long.MAX_VALUE));
+        Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(0, Long.MAX_VALUE));
     return Combinators.combine(counts, counts, counts, counts, extras()).as(BlockStats::new);
   }
 
@@ -126,7 +132,8 @@ class BlockMetaPropertiesTest {
         Arbitraries.maps(
                 Arbitraries.oneOf(
                     extraNames(),
-                    Arbitraries.of("version", "rewrites", "index_stats", "extensions", "upload_time")),
+                    Arbitraries.of(
+                        "version", "rewrites", "index_stats", "extensions", "upload_time")),
                 json(2))
             .ofMaxSize(4);
     return Combinators.combine(
@@ -142,21 +149,61 @@ class BlockMetaPropertiesTest {
   @Provide
   Arbitrary<BlockMeta> metas() {
     return Builders.withBuilder(() -> new Object[7])
-        .use(ulids()).in((a, v) -> { a[0] = v; return a; })
-        .use(Arbitraries.longs()).in((a, v) -> { a[1] = v; return a; })
-        .use(Arbitraries.longs()).in((a, v) -> { a[2] = v; return a; })
-        .use(stats()).in((a, v) -> { a[3] = v; return a; })
-        .use(compactions()).in((a, v) -> { a[4] = v; return a; })
-        .use(thanos().optional()).in((a, v) -> { a[5] = v; return a; })
-        .use(extras()).in((a, v) -> { a[6] = v; return a; })
+        .use(ulids())
+        .in(
+            (a, v) -> {
+              a[0] = v;
+              return a;
+            })
+        .use(Arbitraries.longs())
+        .in(
+            (a, v) -> {
+              a[1] = v;
+              return a;
+            })
+        .use(Arbitraries.longs())
+        .in(
+            (a, v) -> {
+              a[2] = v;
+              return a;
+            })
+        .use(stats())
+        .in(
+            (a, v) -> {
+              a[3] = v;
+              return a;
+            })
+        .use(compactions())
+        .in(
+            (a, v) -> {
+              a[4] = v;
+              return a;
+            })
+        .use(thanos().optional())
+        .in(
+            (a, v) -> {
+              a[5] = v;
+              return a;
+            })
+        .use(extras())
+        .in(
+            (a, v) -> {
+              a[6] = v;
+              return a;
+            })
         .build(BlockMetaPropertiesTest::meta);
   }
 
   @SuppressWarnings("unchecked")
   private static BlockMeta meta(Object[] a) {
     return new BlockMeta(
-        (Ulid) a[0], (long) a[1], (long) a[2], (BlockStats) a[3], (BlockCompaction) a[4],
-        (Optional<ThanosMeta>) a[5], (Map<String, JsonNode>) a[6]);
+        (Ulid) a[0],
+        (long) a[1],
+        (long) a[2],
+        (BlockStats) a[3],
+        (BlockCompaction) a[4],
+        (Optional<ThanosMeta>) a[5],
+        (Map<String, JsonNode>) a[6]);
   }
 
   @Property(tries = 400)

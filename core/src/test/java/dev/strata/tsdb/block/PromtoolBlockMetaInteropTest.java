@@ -44,7 +44,8 @@ class PromtoolBlockMetaInteropTest {
   private final Map<Long, Map<String, List<Long>>> windows = new TreeMap<>();
 
   /** One row of {@code promtool tsdb list}. */
-  record Row(String ulid, long minTime, long maxTime, long samples, long chunks, long series, long size) {
+  record Row(
+      String ulid, long minTime, long maxTime, long samples, long chunks, long series, long size) {
     static List<Row> parse(String output) {
       List<Row> rows = new ArrayList<>();
       String[] lines = output.strip().split("\n");
@@ -52,16 +53,28 @@ class PromtoolBlockMetaInteropTest {
       for (int i = 1; i < lines.length; i++) {
         String[] f = lines[i].trim().split("\\s+");
         rows.add(
-            new Row(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[4]),
-                Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7])));
+            new Row(
+                f[0],
+                Long.parseLong(f[1]),
+                Long.parseLong(f[2]),
+                Long.parseLong(f[4]),
+                Long.parseLong(f[5]),
+                Long.parseLong(f[6]),
+                Long.parseLong(f[7])));
       }
       return rows;
     }
   }
 
   private void sample(StringBuilder text, String series, long ms, double value) {
-    text.append(series).append(' ').append(value).append(' ')
-        .append(ms / 1000).append('.').append(String.format("%03d", ms % 1000)).append('\n');
+    text.append(series)
+        .append(' ')
+        .append(value)
+        .append(' ')
+        .append(ms / 1000)
+        .append('.')
+        .append(String.format("%03d", ms % 1000))
+        .append('\n');
     windows
         .computeIfAbsent(Math.floorDiv(ms, BLOCK_MS) * BLOCK_MS, w -> new HashMap<>())
         .computeIfAbsent(series, s -> new ArrayList<>())
@@ -162,11 +175,16 @@ class PromtoolBlockMetaInteropTest {
     long oldSize = Files.size(block.path().resolve(BlockFiles.META_JSON));
     ThanosMeta thanos =
         new ThanosMeta(Map.of("cluster", "eu-1", "replica", "<a>"), 0, ThanosMeta.SOURCE_SIDECAR)
-            .withFiles(List.of(new ThanosMeta.File("index", 1), new ThanosMeta.File("meta.json", 0)));
+            .withFiles(
+                List.of(new ThanosMeta.File("index", 1), new ThanosMeta.File("meta.json", 0)));
     BlockMeta changed =
         new BlockMeta(
-            meta.ulid(), meta.minTime(), meta.maxTime(), meta.stats().withNumTombstones(3),
-            meta.compaction(), Optional.of(thanos),
+            meta.ulid(),
+            meta.minTime(),
+            meta.maxTime(),
+            meta.stats().withNumTombstones(3),
+            meta.compaction(),
+            Optional.of(thanos),
             Map.of("x_strata", JsonNodeFactory.instance.textNode("kept")));
     long newSize = BlockMetaFile.write(block.path(), changed);
     assertEquals(changed, BlockMetaFile.read(block.path()));
@@ -189,7 +207,8 @@ class PromtoolBlockMetaInteropTest {
 
     // The original alone, and a copy made by BlockDirectories under a fresh ULID.
     Path onlyOriginal = Files.createDirectories(tmp.resolve("original/wal"));
-    copyTree(original.path(), onlyOriginal.resolveSibling(original.path().getFileName().toString()));
+    copyTree(
+        original.path(), onlyOriginal.resolveSibling(original.path().getFileName().toString()));
     Path copies = Files.createDirectories(tmp.resolve("copies/wal")).getParent();
     Ulid id = UlidGenerator.system().next();
     Path created =
@@ -202,8 +221,8 @@ class PromtoolBlockMetaInteropTest {
               TombstonesWriter.write(dir, TombstoneSet.EMPTY);
               BlockMetaFile.write(
                   dir,
-                  BlockMeta.newBlock(id, originalMeta.minTime(), originalMeta.maxTime(),
-                      originalMeta.stats()));
+                  BlockMeta.newBlock(
+                      id, originalMeta.minTime(), originalMeta.maxTime(), originalMeta.stats()));
             });
     assertEquals(List.of(new BlockDirectory(id, created)), BlockDirectories.list(copies));
 
@@ -213,11 +232,19 @@ class PromtoolBlockMetaInteropTest {
     Row copy = copyRows.get(0);
     assertEquals(id.toString(), copy.ulid());
     assertEquals(
-        new Row(id.toString(), originalRow.minTime(), originalRow.maxTime(), originalRow.samples(),
-            originalRow.chunks(), originalRow.series(), originalRow.size()),
+        new Row(
+            id.toString(),
+            originalRow.minTime(),
+            originalRow.maxTime(),
+            originalRow.samples(),
+            originalRow.chunks(),
+            originalRow.series(),
+            originalRow.size()),
         copy);
     String originalDump =
-        Promtool.run(tmp, "tsdb", "dump", onlyOriginal.getParent().toString()).assertSuccess().stdout();
+        Promtool.run(tmp, "tsdb", "dump", onlyOriginal.getParent().toString())
+            .assertSuccess()
+            .stdout();
     String copyDump = Promtool.run(tmp, "tsdb", "dump", copies.toString()).assertSuccess().stdout();
     assertFalse(originalDump.isBlank());
     assertEquals(originalDump, copyDump);

@@ -56,7 +56,8 @@ class UlidGeneratorTest {
       for (Future<List<Ulid>> f : results) {
         List<Ulid> mine = f.get();
         for (int i = 1; i < mine.size(); i++) {
-          assertTrue(mine.get(i - 1).compareTo(mine.get(i)) < 0, "each thread sees increasing ULIDs");
+          assertTrue(
+              mine.get(i - 1).compareTo(mine.get(i)) < 0, "each thread sees increasing ULIDs");
         }
         all.addAll(mine);
       }
@@ -118,7 +119,8 @@ class UlidGeneratorTest {
     }
     AtomicLong index = new AtomicLong();
     UlidGenerator generator =
-        new UlidGenerator(() -> readings[(int) index.getAndIncrement()], new SplittableRandom(seed));
+        new UlidGenerator(
+            () -> readings[(int) index.getAndIncrement()], new SplittableRandom(seed));
     Ulid previous = null;
     long highest = Long.MIN_VALUE;
     for (long reading : readings) {
@@ -167,8 +169,7 @@ class UlidGeneratorTest {
 
   @Test
   void refusesClocksOutsideTheUlidRange() {
-    assertThrows(
-        IllegalStateException.class, () -> new UlidGenerator(() -> -1, ALL_ONES).next());
+    assertThrows(IllegalStateException.class, () -> new UlidGenerator(() -> -1, ALL_ONES).next());
     assertThrows(
         IllegalStateException.class,
         () -> new UlidGenerator(() -> Ulid.MAX_TIMESTAMP + 1, ALL_ONES).next());

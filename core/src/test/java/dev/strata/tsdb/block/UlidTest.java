@@ -57,8 +57,7 @@ class UlidTest {
   }
 
   @Property(tries = 500)
-  void orderIsTimeThenRandomnessAsBytesAndText(
-      @ForAll("ulids") Ulid a, @ForAll("ulids") Ulid b) {
+  void orderIsTimeThenRandomnessAsBytesAndText(@ForAll("ulids") Ulid a, @ForAll("ulids") Ulid b) {
     int c = Integer.signum(a.compareTo(b));
     assertEquals(Integer.signum(Arrays.compareUnsigned(a.toBytes(), b.toBytes())), c);
     assertEquals(Integer.signum(a.toString().compareTo(b.toString())), c);
@@ -95,8 +94,7 @@ class UlidTest {
       String text = "01ARZ3NDEK" + c + "SV4RRFFQ69G5FAV";
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> Ulid.parse(text));
-      assertTrue(
-          e.getMessage().contains("character '" + c + "' at index 10"), e.getMessage());
+      assertTrue(e.getMessage().contains("character '" + c + "' at index 10"), e.getMessage());
       assertEquals(Optional.empty(), Ulid.tryParse(text));
     }
   }
@@ -105,7 +103,8 @@ class UlidTest {
   void parseRejectsValuesBeyond128Bits() {
     assertEquals(new Ulid(-1, -1), Ulid.parse("7ZZZZZZZZZZZZZZZZZZZZZZZZZ"));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Ulid.parse("8ZZZZZZZZZZZZZZZZZZZZZZZZZ"));
+        assertThrows(
+            IllegalArgumentException.class, () -> Ulid.parse("8ZZZZZZZZZZZZZZZZZZZZZZZZZ"));
     assertTrue(e.getMessage().contains("larger than 128 bits"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Ulid.parse("Z0000000000000000000000000"));
   }
