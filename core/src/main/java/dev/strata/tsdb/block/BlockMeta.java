@@ -12,6 +12,9 @@ import java.util.TreeSet;
  * What a block's {@code meta.json} says: identity, time range, counts and history. {@link
  * BlockMetaFile} reads and writes it.
  *
+ * <p>The JSON trees in {@code extra} maps (here and in the other meta records) are copies taken at
+ * construction; Jackson nodes cannot be frozen, so treat them as read-only.
+ *
  * @param ulid the block's identity; also its directory name
  * @param minTime the first timestamp the block may hold (milliseconds)
  * @param maxTime one past the last timestamp it may hold: ranges are half-open, so adjacent blocks
