@@ -141,17 +141,18 @@ public final class BlockDirectories {
     Path tmp = dataDir.resolve(ulid + TMP_FOR_CREATION_SUFFIX);
     Files.createDirectories(dataDir);
     deleteTree(tmp);
-    boolean done = false;
     try {
       Files.createDirectory(tmp);
       contents.writeTo(tmp);
       syncTree(tmp);
       FileSync.atomicRename(tmp, target);
-      done = true;
-    } finally {
-      if (!done) {
+    } catch (IOException | RuntimeException | Error e) {
+      try {
         deleteTree(tmp);
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
       }
+      throw e;
     }
     return target;
   }
