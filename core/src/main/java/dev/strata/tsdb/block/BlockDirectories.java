@@ -1,6 +1,7 @@
 package dev.strata.tsdb.block;
 
 import dev.strata.tsdb.fileutil.FileSync;
+import dev.strata.tsdb.fileutil.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -113,7 +114,7 @@ public final class BlockDirectories {
       for (Path entry : entries) {
         if (isTemporary(entry.getFileName().toString())
             && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-          deleteTree(entry);
+          FileTrees.deleteRecursively(entry);
           removed.add(entry);
         }
       }
@@ -140,15 +141,15 @@ public final class BlockDirectories {
     }
     Path tmp = dataDir.resolve(ulid + TMP_FOR_CREATION_SUFFIX);
     Files.createDirectories(dataDir);
-    deleteTree(tmp);
+    FileTrees.deleteRecursively(tmp);
     try {
       Files.createDirectory(tmp);
       contents.writeTo(tmp);
-      syncTree(tmp);
+      FileSync.syncTree(tmp);
       FileSync.atomicRename(tmp, target);
     } catch (IOException | RuntimeException | Error e) {
       try {
-        deleteTree(tmp);
+        FileTrees.deleteRecursively(tmp);
       } catch (IOException | RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -173,73 +174,9 @@ public final class BlockDirectories {
       return false;
     }
     Path tmp = blockDir.resolveSibling(name + TMP_FOR_DELETION_SUFFIX);
-    deleteTree(tmp);
+    FileTrees.deleteRecursively(tmp);
     FileSync.atomicRename(blockDir, tmp);
-    deleteTree(tmp);
+    FileTrees.deleteRecursively(tmp);
     return true;
-  }
-
-  /**
-   * Syncs every regular file and directory under {@code dir}, and {@code dir} itself, so that the
-   * whole tree survives a crash once renamed into place.
-   */
-  public static void syncTree(Path dir) throws IOException {
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            if (attrs.isRegularFile()) {
-              try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                ch.force(true);
-              }
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            FileSync.directory(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
-  }
-
-  // Deletes a tree without following symbolic links; a missing tree is fine.
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw e;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.deleteIfExists(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

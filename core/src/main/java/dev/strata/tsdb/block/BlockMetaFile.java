@@ -1,5 +1,6 @@
 package dev.strata.tsdb.block;
 
+import dev.strata.tsdb.fileutil.FileSync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -108,7 +109,7 @@ public final class BlockMetaFile {
    */
   public static long write(Path blockDir, BlockMeta meta) throws IOException {
     byte[] bytes = encode(meta);
-    AtomicFiles.write(blockDir.resolve(FILE_NAME), blockDir.resolve(TMP_FILE_NAME), bytes);
+    FileSync.writeAtomically(blockDir.resolve(FILE_NAME), blockDir.resolve(TMP_FILE_NAME), bytes);
     return bytes.length;
   }
 

@@ -45,27 +45,7 @@ public final class TombstonesWriter {
     byte[] bytes = encode(tombstones);
     Path target = blockDir.resolve(TombstonesFormat.FILE_NAME);
     Path tmp = blockDir.resolve(TombstonesFormat.TMP_FILE_NAME);
-    boolean done = false;
-    try {
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      FileSync.atomicRename(tmp, target);
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    FileSync.writeAtomically(target, tmp, bytes);
     return bytes.length;
   }
 }
