@@ -1,9 +1,5 @@
 package dev.strata.tsdb.textparse;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
-
 /**
  * Formats doubles exactly as Go's {@code strconv.FormatFloat(v, 'g', -1, 64)}, which is also what
  * {@code fmt}'s {@code %g} and {@code %v} print: the form {@code promtool tsdb dump} uses for
@@ -16,13 +12,17 @@ import java.math.RoundingMode;
  * digits), plain decimal otherwise ({@code 123456.7}, {@code 0.0001}); {@code NaN}, {@code +Inf},
  * {@code -Inf}, and {@code -0} for negative zero.
  *
- * <p>Java 17's {@link Double#toString} is not always shortest or nearest, so its digits serve only
- * as an upper bound on the length; each candidate is checked by reading it back, and the final
- * choice between the two candidates around the exact value is made exactly.
+ * <p>A dump prints millions of values, so the digits come from {@link ShortestDecimal} in integer
+ * arithmetic rather than from Java's {@link Double#toString}, which before JDK 19 is not always
+ * shortest, and nothing is allocated beyond what the output itself needs.
  */
 public final class GoFloatFormat {
 
+  private static final long EXPONENT_MASK = 0x7ffL << 52; // all ones: NaN or infinite
   private static final double TWO_TO_53 = 0x1p53;
+
+  /** Prefix of plain values below 1: "0." and up to three zeros (the exponent is at least -4). */
+  private static final String SMALL_PREFIX = "0.000";
 
   private GoFloatFormat() {}
 
@@ -33,81 +33,38 @@ public final class GoFloatFormat {
 
   /** Appends {@code v} as {@link #format} prints it and returns {@code out}. */
   public static StringBuilder append(StringBuilder out, double v) {
-    if (Double.isNaN(v)) {
-      return out.append("NaN");
+    long bits = Double.doubleToRawLongBits(v);
+    if ((bits & EXPONENT_MASK) == EXPONENT_MASK) {
+      return out.append(v != v ? "NaN" : v > 0 ? "+Inf" : "-Inf");
     }
-    if (Double.isInfinite(v)) {
-      return out.append(v > 0 ? "+Inf" : "-Inf");
-    }
-    if (Double.doubleToRawLongBits(v) < 0) {
+    if (bits < 0) {
       out.append('-');
+      bits &= Long.MAX_VALUE;
       v = -v;
     }
-    if (v == 0) {
-      return out.append('0');
-    }
-    if (v < TWO_TO_53 && v == Math.rint(v)) {
-      // Neighbours of an integer below 2^53 are at most one apart, so only trailing zeros can go.
-      String s = Long.toString((long) v);
-      int nd = s.length();
-      while (s.charAt(nd - 1) == '0') {
-        nd--;
+    if (v < TWO_TO_53) {
+      long n = (long) v;
+      if (n == v) {
+        // Neighbours of an integer below 2^53 are at most one apart: its own digits, zeros off.
+        return n == 0 ? out.append('0') : layout(out, n, 0);
       }
-      return layout(out, s, nd, s.length());
     }
-    BigDecimal d = shortest(v);
-    String digits = d.unscaledValue().toString();
-    int nd = digits.length();
-    while (nd > 1 && digits.charAt(nd - 1) == '0') {
-      nd--;
-    }
-    return layout(out, digits, nd, digits.length() - d.scale());
+    return layout(out, ShortestDecimal.significand(bits), ShortestDecimal.exponent(bits));
   }
 
-  // The shortest decimal that reads back as v (> 0, finite), nearest to v among those.
-  private static BigDecimal shortest(double v) {
-    BigDecimal javaDigits = new BigDecimal(Double.toString(v));
-    int length = javaDigits.stripTrailingZeros().precision();
-    if (Double.parseDouble(javaDigits.toString()) != v) {
-      length = 17; // never seen, but 17 digits always identify a double
+  /** Go's {@code %g} layout of {@code f·10^e}, {@code f > 0}. */
+  private static StringBuilder layout(StringBuilder out, long f, int e) {
+    for (long div = f / 10; div * 10 == f; div = f / 10) {
+      f = div;
+      e++;
     }
-    BigDecimal exact = new BigDecimal(v);
-    // Some decimal of length p reads back as v iff the p-digit decimals just below or just above
-    // v does: the set of such decimals is an interval around v. Shorter ones exist only if these
-    // do, so walking down from a length known to work finds the shortest.
-    while (length > 1 && existsOfLength(exact, v, length - 1)) {
-      length--;
-    }
-    MathContext nearest = new MathContext(length, RoundingMode.HALF_EVEN);
-    BigDecimal candidate = exact.round(nearest);
-    if (readsBackAs(candidate, v)) {
-      return candidate;
-    }
-    // The interval is lopsided at a power of two: the nearest decimal may fall out on the narrow
-    // side while the one on the other side of v is still in.
-    RoundingMode other = candidate.compareTo(exact) > 0 ? RoundingMode.FLOOR : RoundingMode.CEILING;
-    return exact.round(new MathContext(length, other));
-  }
-
-  private static boolean existsOfLength(BigDecimal exact, double v, int length) {
-    BigDecimal below = exact.round(new MathContext(length, RoundingMode.FLOOR));
-    if (readsBackAs(below, v)) {
-      return true;
-    }
-    return readsBackAs(exact.round(new MathContext(length, RoundingMode.CEILING)), v);
-  }
-
-  private static boolean readsBackAs(BigDecimal d, double v) {
-    return Double.parseDouble(d.toString()) == v;
-  }
-
-  // Go's %g layout of the digits d[0..nd) with the decimal point after dp digits.
-  private static StringBuilder layout(StringBuilder out, String d, int nd, int dp) {
-    int exp = dp - 1;
+    int start = out.length();
+    out.append(f);
+    int digits = out.length() - start;
+    int exp = digits + e - 1; // of the first digit
     if (exp < -4 || exp >= 6) {
-      out.append(d.charAt(0));
-      if (nd > 1) {
-        out.append('.').append(d, 1, nd);
+      if (digits > 1) {
+        out.insert(start + 1, '.');
       }
       out.append('e').append(exp < 0 ? '-' : '+');
       int abs = Math.abs(exp);
@@ -116,18 +73,14 @@ public final class GoFloatFormat {
       }
       return out.append(abs);
     }
-    if (dp > 0) {
-      for (int i = 0; i < dp; i++) {
-        out.append(i < nd ? d.charAt(i) : '0');
-      }
-    } else {
-      out.append('0');
+    if (exp < 0) {
+      return out.insert(start, SMALL_PREFIX, 0, 1 - exp);
     }
-    if (nd > dp) {
-      out.append('.');
-      for (int i = dp; i < nd; i++) {
-        out.append(i < 0 ? '0' : d.charAt(i));
-      }
+    if (exp + 1 < digits) {
+      return out.insert(start + exp + 1, '.');
+    }
+    for (int i = digits; i <= exp; i++) {
+      out.append('0');
     }
     return out;
   }
