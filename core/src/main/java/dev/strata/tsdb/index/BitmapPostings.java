@@ -37,7 +37,9 @@ final class BitmapPostings implements Postings {
       done = true;
       return false;
     }
-    it.advanceIfNeeded((int) target);
+    if (target > 0) {
+      it.advanceIfNeeded((int) target); // compares unsigned, so only for targets in range
+    }
     return next();
   }
 
