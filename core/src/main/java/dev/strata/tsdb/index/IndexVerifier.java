@@ -16,10 +16,6 @@ import dev.strata.tsdb.encoding.ByteSource;
 import dev.strata.tsdb.encoding.CorruptDataException;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.labels.Utf8Order;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -34,11 +30,36 @@ final class IndexVerifier {
   private final IndexToc toc;
   private final ByteCursor c;
   private final RoaringBitmap series = new RoaringBitmap();
-  // Per label pair (name ref << 32 | value ref): {series count, sum of mixed refs}.
-  private final Map<Long, long[]> pairs = new HashMap<>();
-  private final Set<Long> labelIndices = new HashSet<>();
-  private final Map<Long, Integer> postingsLists = new HashMap<>(); // offset -> ref count
-  private final Map<Long, Long> postingsSums = new HashMap<>(); // offset -> sum of mixed refs
+  // Per label pair: the series with it, and the sum of their mixed refs.
+  private final PairCounts pairs = new PairCounts(true);
+  // Label indices and postings lists by ascending offset, as found; primitive, since a block can
+  // hold millions of lists.
+  private final LongList labelIndices = new LongList();
+  private final LongList postingsLists = new LongList();
+  private final LongList postingsCounts = new LongList();
+  private final LongList postingsSums = new LongList();
+
+  /** A growable list of longs, searched by value when ascending. */
+  private static final class LongList {
+    long[] values = new long[64];
+    int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    long get(int i) {
+      return values[i];
+    }
+
+    int indexOf(long v) {
+      int i = java.util.Arrays.binarySearch(values, 0, size, v);
+      return i < 0 ? -1 : i;
+    }
+  }
 
   IndexVerifier(IndexReader r) {
     this.r = r;
@@ -72,24 +93,32 @@ final class IndexVerifier {
     long count = 0;
     long end = toc.labelIndices();
     long pos = toc.series();
+    // One range over the section, moved entry to entry, so the window is copied once per 64 KiB
+    // rather than once per entry; every entry is still checked against its own length below.
+    c.range(pos, end, SERIES);
     while (pos < end) {
       long entry = IndexFormat.align(pos, SERIES_ALIGNMENT);
-      Sections.checkZeros(c, pos, Math.min(entry, end), PADDING);
+      c.position(pos);
+      for (long p = pos; p < Math.min(entry, end); p++) {
+        int b = c.readUnsignedByte();
+        if (b != 0) {
+          throw c.corruptAt(p, "padding byte is 0x" + Integer.toHexString(b) + ", not zero");
+        }
+      }
       if (entry >= end) {
         break;
       }
-      c.range(entry, end, SERIES);
       int len = c.readUvarintLength();
       long body = c.position();
       if (len > end - body - CRC_SIZE) {
         throw c.corruptAt(entry, "series entry of " + len + " bytes and its CRC run past " + end);
       }
       Sections.checkCrc(src, SERIES, body, body + len);
-      c.range(body, body + len, SERIES);
       // Decode twice: the labels for their order, the refs for the postings cross-check.
       Labels labels = SeriesCodec.decode(c, entry, symbols, s, chunks);
-      if (c.hasRemaining()) {
-        throw c.corrupt(c.remaining() + " bytes follow the chunks of the series entry at " + entry);
+      if (c.position() != body + len) {
+        throw c.corruptAt(entry, "series entry of " + len + " bytes decodes to "
+            + (c.position() - body));
       }
       if (labels.isEmpty()) {
         throw c.corruptAt(entry, "series entry has no labels");
@@ -98,13 +127,10 @@ final class IndexVerifier {
         throw c.corruptAt(entry, "series " + labels + " does not sort after " + prev);
       }
       long ref = entry / SERIES_ALIGNMENT;
-      c.range(body, body + len, SERIES);
+      c.position(body);
       int k = c.readUvarintLength();
       for (int i = 0; i < k; i++) {
-        long key = PairCounts.key(c.readUvarint32(), c.readUvarint32());
-        long[] acc = pairs.computeIfAbsent(key, x -> new long[2]);
-        acc[0]++;
-        acc[1] += mix(ref);
+        pairs.add(PairCounts.key(c.readUvarint32(), c.readUvarint32()), mix(ref));
       }
       series.add((int) ref);
       prev = labels;
@@ -171,8 +197,9 @@ final class IndexVerifier {
         sum += mix(ref);
         i++;
       }
-      postingsLists.put(at, list.size());
-      postingsSums.put(at, sum);
+      postingsLists.add(at);
+      postingsCounts.add(list.size());
+      postingsSums.add(sum);
       pos = crcAt + CRC_SIZE;
     }
   }
@@ -192,7 +219,7 @@ final class IndexVerifier {
       }
       String name = SymbolTable.readString(c, s);
       long offset = c.readUvarint();
-      if (!labelIndices.contains(offset)) {
+      if (labelIndices.indexOf(offset) < 0) {
         throw c.corruptAt(entry, "entry " + i + " points to offset " + offset
             + ", where no label index starts");
       }
@@ -204,8 +231,8 @@ final class IndexVerifier {
     if (c.hasRemaining()) {
       throw c.corrupt(c.remaining() + " bytes follow the last of " + n + " entries");
     }
-    if (n != labelIndices.size()) {
-      throw c.corruptAt(at, n + " entries for " + labelIndices.size() + " label indices");
+    if (n != labelIndices.size) {
+      throw c.corruptAt(at, n + " entries for " + labelIndices.size + " label indices");
     }
     return crcAt;
   }
@@ -221,32 +248,35 @@ final class IndexVerifier {
       int nameRef = name.isEmpty() ? -1 : symbols.find(name, s);
       t.walk(i, "", walk, s, (value, off) -> {
         entries[0]++;
-        Integer n = postingsLists.get(off);
-        if (n == null) {
+        int list = postingsLists.indexOf(off);
+        if (list < 0) {
           throw corruptTable("the entry for " + name + "=" + value + " points to offset " + off
               + ", where no postings list starts");
         }
-        long[] expected;
+        long expectedCount;
+        long expectedSum;
         if (name.isEmpty()) {
           if (!value.isEmpty()) {
             throw corruptTable("the empty label name has value \"" + value + "\"");
           }
-          expected = new long[] {seriesCount, allSum()};
+          expectedCount = seriesCount;
+          expectedSum = allSum();
         } else {
           int valueRef = symbols.find(value, s);
-          expected = nameRef < 0 || valueRef < 0
-              ? null
-              : pairs.get(PairCounts.key(nameRef, valueRef));
+          long key = PairCounts.key(nameRef, valueRef);
+          boolean known = nameRef >= 0 && valueRef >= 0;
+          expectedCount = known ? pairs.get(key) : -1;
+          expectedSum = known ? pairs.sum(key) : 0;
         }
-        if (expected == null || expected[0] != n || expected[1] != postingsSums.get(off)) {
+        if (expectedCount != postingsCounts.get(list) || expectedSum != postingsSums.get(list)) {
           throw corruptTable("the postings list of " + name + "=" + value + " at offset " + off
               + " does not hold exactly the series with that label");
         }
         return true;
       });
     }
-    if (entries[0] != postingsLists.size()) {
-      throw corruptTable(entries[0] + " entries for " + postingsLists.size() + " postings lists");
+    if (entries[0] != postingsLists.size) {
+      throw corruptTable(entries[0] + " entries for " + postingsLists.size + " postings lists");
     }
     if (entries[0] != pairs.size() + 1) {
       throw corruptTable(entries[0] + " entries, but the series hold " + pairs.size()

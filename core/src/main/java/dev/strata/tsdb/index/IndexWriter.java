@@ -68,13 +68,15 @@ public final class IndexWriter implements Closeable {
   private final IndexOutput out;
   private final int postingsBatch;
   private Stage stage = Stage.SYMBOLS;
+  // Set when a call failed after it started writing: the file is then beyond repair.
+  private Throwable failure;
 
   // Symbols.
   private final long symbolsAt;
   private String lastSymbol;
   private int symbolCount;
   private long[] samples = new long[64];
-  private final SymbolHashIndex symbolIndex = new SymbolHashIndex();
+  private SymbolHashIndex symbolIndex = new SymbolHashIndex();
   private MappedFile mapped;
   private SymbolTable symbols;
   private ByteCursor symbolCursor;
@@ -152,6 +154,7 @@ public final class IndexWriter implements Closeable {
     if (symbolCount == Integer.MAX_VALUE) {
       throw new IllegalStateException("more than 2^31 - 1 symbols");
     }
+    checkNotFailed();
     byte[] bytes = symbol.getBytes(StandardCharsets.UTF_8);
     long pos = out.position();
     long tableEnd = pos + Varint.uvarintSize(bytes.length) + bytes.length;
@@ -167,7 +170,12 @@ public final class IndexWriter implements Closeable {
     }
     symbolIndex.add(symbol, pos - symbolsAt - 8);
     out.buffer().putUvarint(bytes.length).putBytes(bytes);
-    out.maybeFlush();
+    try {
+      out.maybeFlush();
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    }
     lastSymbol = symbol;
     symbolCount++;
   }
@@ -187,7 +195,7 @@ public final class IndexWriter implements Closeable {
     samples = null;
     symbolIndex.freeze(mapped, symbolsAt + 8);
     scratch = new Scratch(mapped);
-    symbolCursor = new ByteCursor(mapped, SYMBOLS, 256);
+    symbolCursor = new ByteCursor(mapped, SYMBOLS, 64); // random lookups: copy little per refill
     symbolCursor.range(symbolsAt + 8, end, SYMBOLS);
     seriesAt = out.position();
     stage = Stage.SERIES;
@@ -209,8 +217,14 @@ public final class IndexWriter implements Closeable {
     if (stage == Stage.CLOSED) {
       throw new IllegalStateException("index writer for " + path + " is closed");
     }
+    checkNotFailed();
     if (stage == Stage.SYMBOLS) {
-      finishSymbols();
+      try {
+        finishSymbols();
+      } catch (IOException | RuntimeException | Error e) {
+        failure = e;
+        throw e;
+      }
     }
     if (labels.isEmpty()) {
       throw new IllegalArgumentException("a series needs at least one label");
@@ -240,23 +254,34 @@ public final class IndexWriter implements Closeable {
       refs[2 * i] = e.nameRef;
       refs[2 * i + 1] = e.valueRef;
     }
-    out.padTo(SERIES_ALIGNMENT);
-    long pos = out.position();
-    if (pos > MAX_SERIES_OFFSET) {
+    if (IndexFormat.align(out.position(), SERIES_ALIGNMENT) > MAX_SERIES_OFFSET) {
       throw new IllegalStateException(
           "series section exceeds the 64 GiB that 4-byte series refs can address");
     }
-    body.clear();
-    SeriesCodec.encode(body, refs, n, chunks);
-    ByteSink buf = out.buffer();
-    buf.putUvarint(body.length()).putBytes(body.array(), 0, body.length());
-    buf.putBE32(body.crc32c(0, body.length()));
-    out.maybeFlush();
-    for (int i = 0; i < n; i++) {
-      pairs.increment(PairCounts.key(refs[2 * i], refs[2 * i + 1]));
+    try {
+      out.padTo(SERIES_ALIGNMENT);
+      body.clear();
+      SeriesCodec.encode(body, refs, n, chunks);
+      ByteSink buf = out.buffer();
+      buf.putUvarint(body.length()).putBytes(body.array(), 0, body.length());
+      buf.putBE32(body.crc32c(0, body.length()));
+      out.maybeFlush();
+      for (int i = 0; i < n; i++) {
+        pairs.increment(PairCounts.key(refs[2 * i], refs[2 * i + 1]));
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
     }
     lastSeries = labels;
     seriesCount++;
+  }
+
+  private void checkNotFailed() {
+    if (failure != null) {
+      throw new IllegalStateException(
+          "index writer for " + path + " failed earlier and cannot continue", failure);
+    }
   }
 
   private int symbolRef(String s, String what, Labels labels) {
@@ -270,13 +295,20 @@ public final class IndexWriter implements Closeable {
   }
 
   /**
-   * Writes the rest of the index, forces it to disk and closes the file. Idempotent. After a
-   * failure the file is incomplete: delete it, or call {@link #abort()}.
+   * Writes the rest of the index, forces it to disk and closes the file. Idempotent. If an earlier
+   * call failed other than by misuse, or this one fails, the file is left incomplete and this
+   * throws: delete it, or call {@link #abort()} instead.
    */
   @Override
   public void close() throws IOException {
     if (stage == Stage.CLOSED) {
       return;
+    }
+    if (failure != null) {
+      stage = Stage.CLOSED;
+      release();
+      throw new IOException(
+          "index " + path + " was not completed because an earlier call failed", failure);
     }
     try {
       if (stage == Stage.SYMBOLS) {
@@ -301,6 +333,7 @@ public final class IndexWriter implements Closeable {
   private void release() throws IOException {
     names = null;
     pairs = null;
+    symbolIndex = null;
     try {
       out.close();
     } finally {
@@ -326,6 +359,7 @@ public final class IndexWriter implements Closeable {
     }
     pairs = null;
     names = null;
+    symbolIndex = null;
 
     // Label indices: per name, its value refs.
     int nameCount = 0;
@@ -375,6 +409,7 @@ public final class IndexWriter implements Closeable {
     // Label offset table: name and label index offset per name.
     long labelTableAt = out.position();
     ByteCursor c = new ByteCursor(withSeries, SYMBOLS, 4096);
+    c.range(symbolsAt + 8, symbols.end(), SYMBOLS);
     buf.putBE32(0);
     out.beginCrc();
     buf.putBE32(nameCount);
@@ -418,7 +453,7 @@ public final class IndexWriter implements Closeable {
   private void copySymbol(int ref, ByteCursor c) throws IOException {
     long pos;
     if (lastRef >= 0 && ref >= lastRef && ref - lastRef < SAMPLE_EVERY) {
-      c.range(lastRefPos, symbols.end(), SYMBOLS);
+      c.position(lastRefPos); // c stays ranged over the symbol table, see SymbolTable.position
       for (int i = lastRef; i < ref; i++) {
         c.skip(c.readUvarintLength());
       }

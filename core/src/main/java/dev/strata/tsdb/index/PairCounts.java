@@ -14,13 +14,20 @@ final class PairCounts {
 
   private long[] keys;
   private int[] counts;
+  private long[] sums; // per pair, a sum of numbers added with the count; null unless asked for
   private int size;
   private int mask;
 
   PairCounts() {
+    this(false);
+  }
+
+  /** With {@code withSums}, each pair also accumulates a sum (see {@link #add}). */
+  PairCounts(boolean withSums) {
     keys = new long[1 << 10];
     Arrays.fill(keys, EMPTY);
     counts = new int[keys.length];
+    sums = withSums ? new long[keys.length] : null;
     mask = keys.length - 1;
   }
 
@@ -38,18 +45,41 @@ final class PairCounts {
 
   /** Counts one more series with the pair. */
   void increment(long key) {
+    int slot = find(key); // before touching the arrays: finding may replace them
+    counts[slot]++;
+  }
+
+  /** Counts one more series with the pair and adds {@code value} to its sum. */
+  void add(long key, long value) {
+    int slot = find(key);
+    counts[slot]++;
+    sums[slot] += value;
+  }
+
+  // The slot of key, inserted with a zero count if absent; may grow the table first.
+  private int find(long key) {
+    if (size + 1 > keys.length - (keys.length >>> 2)) { // load factor 3/4
+      grow();
+    }
     int slot = slot(key);
     for (long k; (k = keys[slot]) != EMPTY; slot = (slot + 1) & mask) {
       if (k == key) {
-        counts[slot]++;
-        return;
+        return slot;
       }
     }
     keys[slot] = key;
-    counts[slot] = 1;
-    if (++size > keys.length - (keys.length >>> 2)) { // load factor 3/4
-      grow();
+    size++;
+    return slot;
+  }
+
+  /** The sum of the values added with the pair, 0 if none. */
+  long sum(long key) {
+    for (int slot = slot(key); keys[slot] != EMPTY; slot = (slot + 1) & mask) {
+      if (keys[slot] == key) {
+        return sums[slot];
+      }
     }
+    return 0;
   }
 
   /** Series with the pair, 0 if none. */
@@ -90,9 +120,11 @@ final class PairCounts {
   private void grow() {
     long[] oldKeys = keys;
     int[] oldCounts = counts;
+    long[] oldSums = sums;
     keys = new long[oldKeys.length * 2];
     Arrays.fill(keys, EMPTY);
     counts = new int[keys.length];
+    sums = oldSums == null ? null : new long[keys.length];
     mask = keys.length - 1;
     for (int i = 0; i < oldKeys.length; i++) {
       long k = oldKeys[i];
@@ -103,6 +135,9 @@ final class PairCounts {
         }
         keys[slot] = k;
         counts[slot] = oldCounts[i];
+        if (sums != null) {
+          sums[slot] = oldSums[i];
+        }
       }
     }
   }

@@ -140,8 +140,11 @@ final class PostingsWriter {
     ByteCursor c = new ByteCursor(file, SERIES, 64 << 10);
     long pos = IndexFormat.align(seriesStart, SERIES_ALIGNMENT);
     long seen = 0;
-    while (pos < seriesEnd) {
+    if (pos < seriesEnd) {
       c.range(pos, seriesEnd, SERIES);
+    }
+    while (pos < seriesEnd) {
+      c.position(pos); // within the window most of the time: no copy
       int len = c.readUvarintLength();
       long bodyEnd = c.position() + len;
       int id = (int) (pos / SERIES_ALIGNMENT);

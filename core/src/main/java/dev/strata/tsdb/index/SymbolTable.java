@@ -94,10 +94,21 @@ final class SymbolTable {
     return (long) samples.length * Long.BYTES;
   }
 
+  /**
+   * Points {@code c} at {@code pos} within the table, keeping the cursor's window when it already
+   * covers the table: symbol cursors are ranged over the whole table once and then only moved, so
+   * nearby lookups do not copy the same bytes again.
+   */
+  private void seek(ByteCursor c, long pos) {
+    if (c.end() != end || !SYMBOLS.equals(c.section())) {
+      c.range(offset + 8, end, SYMBOLS);
+    }
+    c.position(pos);
+  }
+
   /** Position of the length field of symbol {@code ref} (0 &lt;= ref &lt; count). */
   long position(int ref, ByteCursor c) {
-    long pos = samples[ref / SAMPLE_EVERY];
-    c.range(pos, end, SYMBOLS);
+    seek(c, samples[ref / SAMPLE_EVERY]);
     for (int i = ref % SAMPLE_EVERY; i > 0; i--) {
       c.skip(c.readUvarintLength());
     }
@@ -144,14 +155,14 @@ final class SymbolTable {
     int hi = samples.length - 1;
     while (lo < hi) {
       int mid = (lo + hi + 1) >>> 1;
-      c.range(samples[mid], end, SYMBOLS);
+      seek(c, samples[mid]);
       if (compareNext(c, s, target) <= 0) {
         lo = mid;
       } else {
         hi = mid - 1;
       }
     }
-    c.range(samples[lo], end, SYMBOLS);
+    seek(c, samples[lo]);
     int last = Math.min(count, (lo + 1) * SAMPLE_EVERY);
     for (int ref = lo * SAMPLE_EVERY; ref < last; ref++) {
       int cmp = compareNext(c, s, target);
