@@ -10,8 +10,10 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A postings list decoded straight from the index file: big-endian 4-byte refs copied a window at
- * a time into an int array. {@link #seek} gallops over the file with single-ref probes before
- * loading a window, so skipping most of a long list reads a few dozen refs rather than all of it.
+ * a time into a byte array and read from there in place. A {@link #seek} past the window first
+ * tries the next window (the common case when intersecting lists of similar density), then
+ * gallops over the file with single-ref probes, so skipping most of a long list reads a few dozen
+ * refs rather than all of it.
  *
  * <p>Every window is checked as it is decoded: refs must ascend strictly and fall in the series
  * section, else a {@link dev.strata.tsdb.encoding.CorruptDataException} names the list and entry.
@@ -27,8 +29,8 @@ final class MappedPostings implements Postings {
   private final int n;
   private final long minRef;
   private final long maxRef;
-  private final int[] win;
-  private final byte[] raw;
+  private final byte[] win; // refs [winStart, winStart + winLen) of the list, as stored
+  private final byte[] probe = new byte[4];
   private int winStart; // list index of win[0]
   private int winLen;
   private int i = -1; // current index; n once exhausted
@@ -45,9 +47,7 @@ final class MappedPostings implements Postings {
     this.n = n;
     this.minRef = minRef;
     this.maxRef = maxRef;
-    int w = Math.min(n, WINDOW);
-    this.win = new int[w];
-    this.raw = new byte[Math.max(w, 1) * 4];
+    this.win = new byte[Math.min(n, WINDOW) * 4];
   }
 
   int size() {
@@ -65,8 +65,12 @@ final class MappedPostings implements Postings {
     if (i >= winStart + winLen) {
       load(i);
     }
-    cur = Integer.toUnsignedLong(win[i - winStart]);
+    cur = ref(i - winStart);
     return true;
+  }
+
+  private long ref(int k) {
+    return Integer.toUnsignedLong((int) INT_BE.get(win, k << 2));
   }
 
   @Override
@@ -79,29 +83,27 @@ final class MappedPostings implements Postings {
     }
     int from = Math.max(i, 0);
     int winEnd = winStart + winLen;
-    if (from >= winStart && from < winEnd
-        && Integer.toUnsignedLong(win[winLen - 1]) >= target) {
-      // In the window: binary search for the first ref >= target.
-      int lo = from - winStart;
-      int hi = winLen - 1;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (Integer.toUnsignedLong(win[mid]) < target) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      i = winStart + lo;
-      cur = Integer.toUnsignedLong(win[lo]);
-      return true;
+    boolean inWindow = from >= winStart && from < winEnd;
+    if (inWindow && ref(winLen - 1) >= target) {
+      return seekInWindow(from - winStart, target);
     }
-    // Beyond the window: gallop over the file from the first index not yet known to be < target.
-    int lo = from >= winStart && from < winEnd ? winEnd : from; // refs before lo are < target
+    int lo = inWindow ? winEnd : from; // refs before lo are < target
     if (lo >= n) {
       i = n;
       return false;
     }
+    // The next window, if its last ref reaches the target: one probe and one sequential copy.
+    int nextLast = Math.min(lo + win.length / 4, n) - 1;
+    if (probe(nextLast) >= target) {
+      load(lo);
+      return seekInWindow(0, target);
+    }
+    lo = nextLast + 1;
+    if (lo >= n) {
+      i = n;
+      return false;
+    }
+    // Further: gallop over the file from the first index not yet known to be < target.
     int hi = lo;
     int step = 1;
     while (probe(hi) < target) {
@@ -124,9 +126,37 @@ final class MappedPostings implements Postings {
     }
     load(lo);
     i = lo;
-    cur = Integer.toUnsignedLong(win[0]);
+    cur = ref(0);
     if (cur < target) {
       throw order(lo);
+    }
+    return true;
+  }
+
+  // Search of the window from index k for the first ref >= target, which the window's last ref
+  // is known to be: galloping first, since intersections mostly seek a few refs ahead.
+  private boolean seekInWindow(int k, long target) {
+    int lo = k;
+    int hi = winLen - 1;
+    for (int step = 1; lo + step < hi; step <<= 1) {
+      if (ref(lo + step) >= target) {
+        hi = lo + step;
+        break;
+      }
+      lo += step + 1; // refs up to lo + step are below target
+    }
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ref(mid) < target) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    i = winStart + lo;
+    cur = ref(lo);
+    if (cur < target) {
+      throw order(i);
     }
     return true;
   }
@@ -142,24 +172,21 @@ final class MappedPostings implements Postings {
   }
 
   private long probe(int idx) {
-    src.read(base + 4L * idx, raw, 0, 4);
-    return Integer.toUnsignedLong((int) INT_BE.get(raw, 0));
+    src.read(base + 4L * idx, probe, 0, 4);
+    return Integer.toUnsignedLong((int) INT_BE.get(probe, 0));
   }
 
   // Decodes the window starting at list index `from`, checking order and range.
   private void load(int from) {
-    int len = Math.min(win.length, n - from);
-    src.read(base + 4L * from, raw, 0, len * 4);
-    long prev = from > 0 && from == winStart + winLen && winLen > 0
-        ? Integer.toUnsignedLong(win[winLen - 1])
-        : minRef - 1;
+    int len = Math.min(win.length >> 2, n - from);
+    long prev = from > 0 && from == winStart + winLen && winLen > 0 ? ref(winLen - 1) : minRef - 1;
+    winLen = 0; // the window is invalid until checked
+    src.read(base + 4L * from, win, 0, len * 4);
     for (int k = 0; k < len; k++) {
-      int v = (int) INT_BE.get(raw, k * 4);
-      long ref = Integer.toUnsignedLong(v);
+      long ref = ref(k);
       if (ref <= prev || ref > maxRef) {
         throw ref > maxRef || ref < minRef ? range(from + k, ref) : order(from + k);
       }
-      win[k] = v;
       prev = ref;
     }
     winStart = from;
@@ -169,9 +196,13 @@ final class MappedPostings implements Postings {
   /** Adds the refs after the current one to {@code bitmap}, a window at a time. */
   void addRestTo(RoaringBitmap bitmap) {
     int from = i + 1;
+    int[] values = new int[win.length >> 2];
     while (from < n) {
       load(from);
-      bitmap.addN(win, 0, winLen);
+      for (int k = 0; k < winLen; k++) {
+        values[k] = (int) INT_BE.get(win, k << 2);
+      }
+      bitmap.addN(values, 0, winLen);
       from += winLen;
     }
     i = n;
