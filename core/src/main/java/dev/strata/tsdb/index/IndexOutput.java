@@ -19,7 +19,6 @@ import java.util.zip.CRC32C;
 final class IndexOutput implements Closeable {
   static final int FLUSH_AT = 1 << 20;
 
-  private final Path path;
   private final FileChannel channel;
   private final ByteSink buf = new ByteSink(FLUSH_AT + (64 << 10));
   private final CRC32C crc = new CRC32C();
@@ -28,17 +27,12 @@ final class IndexOutput implements Closeable {
   private int crcFrom = -1; // start in buf of bytes not yet fed to crc, -1 when not summing
 
   IndexOutput(Path path) throws IOException {
-    this.path = path;
     this.channel =
         FileChannel.open(
             path,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE);
-  }
-
-  Path path() {
-    return path;
   }
 
   /** The file offset the next byte goes to. */

@@ -125,6 +125,16 @@ public final class IndexReader implements AutoCloseable {
     return src.length();
   }
 
+  /**
+   * Heap held by the samples of the symbol table and the postings offset table, roughly, in bytes;
+   * 0 for a table not loaded yet. The rest of the index stays in the mapping.
+   */
+  public long heapBytes() {
+    SymbolTable s = symbols;
+    PostingsTable t = postingsTable;
+    return (s == null ? 0 : s.sampleBytes()) + (t == null ? 0 : t.sampleBytes());
+  }
+
   // ---- lazily loaded tables -------------------------------------------------------------------
 
   SymbolTable symbols() {
@@ -428,14 +438,6 @@ public final class IndexReader implements AutoCloseable {
    */
   public long verifyAll() {
     return new IndexVerifier(this).verify();
-  }
-
-  long minSeriesRef() {
-    return minSeriesRef;
-  }
-
-  long maxSeriesRef() {
-    return maxSeriesRef;
   }
 
   /** Unmaps the file, if this reader mapped it. */

@@ -144,12 +144,12 @@ public final class IndexWriter implements Closeable {
       throw new IllegalStateException(
           stage == Stage.CLOSED
               ? "index writer for " + path + " is closed"
-              : "symbol " + quote(symbol) + " added after the first series; add all symbols first");
+              : "symbol " + GoQuote.quote(symbol) + " added after the first series; add all symbols first");
     }
     if (symbolCount > 0 && Utf8Order.compare(symbol, lastSymbol) <= 0) {
       throw new IllegalArgumentException(
-          "symbol " + quote(symbol) + " does not sort after the previous symbol "
-              + quote(lastSymbol) + "; add symbols in ascending UTF-8 order, each once");
+          "symbol " + GoQuote.quote(symbol) + " does not sort after the previous symbol "
+              + GoQuote.quote(lastSymbol) + "; add symbols in ascending UTF-8 order, each once");
     }
     if (symbolCount == Integer.MAX_VALUE) {
       throw new IllegalStateException("more than 2^31 - 1 symbols");
@@ -288,7 +288,7 @@ public final class IndexWriter implements Closeable {
     int ref = symbolIndex.find(s, symbolCursor, scratch);
     if (ref < 0) {
       throw new IllegalArgumentException(
-          what + " " + quote(s) + " of series " + labels + " is not in the symbol table; add"
+          what + " " + GoQuote.quote(s) + " of series " + labels + " is not in the symbol table; add"
               + " every label name and value with addSymbol before the first series");
     }
     return ref;
@@ -474,9 +474,5 @@ public final class IndexWriter implements Closeable {
       throw new IllegalStateException(what + " exceeds the format's 4 GiB limit");
     }
     out.patchBE32(at, (int) len);
-  }
-
-  private static String quote(String s) {
-    return GoQuote.quote(s);
   }
 }

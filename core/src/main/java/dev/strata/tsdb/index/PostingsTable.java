@@ -31,7 +31,6 @@ final class PostingsTable {
   private final int[] sampleStart; // samples of name i: [sampleStart[i], sampleStart[i + 1])
   private final String[] sampleValues;
   private final long[] samplePos;
-  private final int entries;
 
   /** Receives entries of a walk; returns false to stop it. */
   interface Visitor {
@@ -40,7 +39,7 @@ final class PostingsTable {
 
   private PostingsTable(
       ByteSource src, long end, String[] names, long[] firstEntry, int[] valueCount,
-      int[] sampleStart, String[] sampleValues, long[] samplePos, int entries) {
+      int[] sampleStart, String[] sampleValues, long[] samplePos) {
     this.src = src;
     this.end = end;
     this.names = names;
@@ -49,7 +48,6 @@ final class PostingsTable {
     this.sampleStart = sampleStart;
     this.sampleValues = sampleValues;
     this.samplePos = samplePos;
-    this.entries = entries;
   }
 
   /**
@@ -154,8 +152,7 @@ final class PostingsTable {
     starts[k] = sampleValues.size();
     return new PostingsTable(
         src, end, names.toArray(new String[0]), Arrays.copyOf(first, k), Arrays.copyOf(counts, k),
-        starts, sampleValues.toArray(new String[0]), Arrays.copyOf(samplePos, sampleValues.size()),
-        (int) n);
+        starts, sampleValues.toArray(new String[0]), Arrays.copyOf(samplePos, sampleValues.size()));
   }
 
   private static int readLength(ByteCursor c, long entry) {
@@ -166,10 +163,6 @@ final class PostingsTable {
           + "offset " + c.end());
     }
     return len;
-  }
-
-  int entries() {
-    return entries;
   }
 
   int nameCount() {

@@ -96,21 +96,6 @@ final class SeriesCodec {
     return Labels.fromSortedTrusted(pairs);
   }
 
-  /** Skips the labels of a body, checking only that it is well formed. */
-  static void skipLabels(ByteCursor c, long entry) {
-    long countAt = c.position();
-    int k = c.readUvarintLength();
-    if (k > c.remaining() / 2) {
-      throw c.corruptAt(
-          countAt,
-          "series entry at offset " + entry + " claims " + k + " labels in "
-              + c.remaining() + " bytes");
-    }
-    for (int i = 0; i < k << 1; i++) {
-      c.readUvarint32();
-    }
-  }
-
   /** Decodes the chunk metas that follow the labels. */
   static void decodeChunks(ByteCursor c, long entry, ChunkMetas chunks) {
     long countAt = c.position();

@@ -95,10 +95,6 @@ final class SymbolHashIndex {
     return new String(b, 0, len, StandardCharsets.UTF_8).equals(s);
   }
 
-  int count() {
-    return count;
-  }
-
   // Spreads String.hashCode, whose low bits are weak for short strings.
   private static int mix(int h) {
     h *= 0x9E3779B9;

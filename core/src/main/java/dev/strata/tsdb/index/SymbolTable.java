@@ -79,11 +79,6 @@ final class SymbolTable {
     return count;
   }
 
-  /** Offset of the length field of the table. */
-  long offset() {
-    return offset;
-  }
-
   /** Offset of the CRC. */
   long end() {
     return end;

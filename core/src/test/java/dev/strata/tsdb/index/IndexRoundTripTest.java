@@ -133,6 +133,7 @@ class IndexRoundTripTest {
         assertEquals(12L * st.values() + 4 * st.series(), st.postingsBytes());
       }
       assertEquals(model.size(), r.labelStats().size());
+      assertTrue(r.heapBytes() > 0, "tables are loaded");
     }
   }
 

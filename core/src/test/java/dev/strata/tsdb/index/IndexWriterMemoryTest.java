@@ -80,6 +80,8 @@ class IndexWriterMemoryTest {
     try (IndexReader r = IndexReader.open(file)) {
       assertEquals(series, r.seriesCount());
       assertEquals(series, r.verifyAll());
+      // The reader keeps samples of the tables, not the strings or lists.
+      assertTrue(r.heapBytes() < 1 << 20, "reader heap " + r.heapBytes());
       assertEquals(INSTANCES, r.labelValueCount("instance"));
       assertEquals(METRICS, r.labelValues("__name__").size());
       assertEquals(2 * INSTANCES, Postings.count(r.postingsForMatchers(
