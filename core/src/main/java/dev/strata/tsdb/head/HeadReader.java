@@ -2,18 +2,16 @@ package dev.strata.tsdb.head;
 
 import dev.strata.tsdb.chunkenc.ArenaChunkBuffer;
 import dev.strata.tsdb.chunkenc.XorChunkIterator;
+import dev.strata.tsdb.index.LabelPostings;
+import dev.strata.tsdb.index.Postings;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.labels.Utf8Order;
 import dev.strata.tsdb.memory.SlabArena;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
-import org.roaringbitmap.IntIterator;
-import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A consistent view of the head for one query or one compaction: it sees every commit completed
@@ -52,11 +50,10 @@ public final class HeadReader implements AutoCloseable {
    * selects series without the label.
    */
   public long[] postings(LabelMatcher... matchers) {
-    RoaringBitmap result = matchingRefs(matchers);
-    List<MemSeries> found = new ArrayList<>(result.getCardinality());
-    IntIterator it = result.getIntIterator();
-    while (it.hasNext()) {
-      MemSeries s = head.series.get(Integer.toUnsignedLong(it.next()));
+    Postings matching = LabelPostings.forMatchers(head.postings, matchers);
+    List<MemSeries> found = new ArrayList<>();
+    while (matching.next()) {
+      MemSeries s = head.series.get(matching.at());
       if (s != null) {
         found.add(s);
       }
@@ -67,59 +64,6 @@ public final class HeadReader implements AutoCloseable {
       refs[i] = found.get(i).ref;
     }
     return refs;
-  }
-
-  private RoaringBitmap matchingRefs(LabelMatcher... matchers) {
-    // A label whose matchers reject the empty value must be present on the series.
-    Map<String, Boolean> mustBeSet = new HashMap<>();
-    for (LabelMatcher m : matchers) {
-      if (!m.matchesEmpty()) {
-        mustBeSet.put(m.name(), true);
-      }
-    }
-    RoaringBitmap result = null;
-    List<RoaringBitmap> subtract = new ArrayList<>();
-    for (LabelMatcher m : matchers) {
-      RoaringBitmap p;
-      if (mustBeSet.containsKey(m.name())) {
-        if (m.matchesEmpty()) {
-          // e.g. l!="x" alongside l=~".+": subtract the series with the values it rejects
-          subtract.add(valuesMatching(m.inverse()));
-          continue;
-        }
-        p = valuesMatching(m);
-      } else {
-        // Matches the empty value: every series except those with a value it rejects.
-        subtract.add(valuesMatching(m.inverse()));
-        continue;
-      }
-      result = result == null ? p : RoaringBitmap.and(result, p);
-    }
-    if (result == null) {
-      result = head.postings.all();
-    }
-    for (RoaringBitmap s : subtract) {
-      result.andNot(s);
-    }
-    return result;
-  }
-
-  // Series having the matcher's label with a non-empty value the matcher accepts.
-  private RoaringBitmap valuesMatching(LabelMatcher m) {
-    if (!m.type().isNegative() && m.setMatches().isPresent()) {
-      return head.postings.postings(m.name(), m.setMatches().get());
-    }
-    List<String> values = head.postings.labelValues(m.name());
-    List<String> accepted = new ArrayList<>();
-    for (String v : values) {
-      if (m.matches(v)) {
-        accepted.add(v);
-      }
-    }
-    if (accepted.size() == values.size()) {
-      return head.postings.postingsWithLabel(m.name());
-    }
-    return head.postings.postings(m.name(), accepted);
   }
 
   /** Label names of series matching {@code matchers} (all series if none), sorted. */

@@ -1,6 +1,10 @@
 package dev.strata.tsdb.head;
 
+import dev.strata.tsdb.index.LabelPostings;
+import dev.strata.tsdb.index.Postings;
+import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.labels.MatchType;
 import dev.strata.tsdb.labels.Utf8Order;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +20,7 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Readers get copies or freshly computed bitmaps, never the live ones, so a query's postings do
  * not change under it while series come and go.
  */
-final class MemPostings {
+final class MemPostings implements LabelPostings {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final HashMap<String, HashMap<String, RoaringBitmap>> byName = new HashMap<>();
   private final RoaringBitmap all = new RoaringBitmap();
@@ -62,7 +66,7 @@ final class MemPostings {
   }
 
   /** A copy of the postings of every series. */
-  RoaringBitmap all() {
+  RoaringBitmap allBitmap() {
     lock.readLock().lock();
     try {
       return all.clone();
@@ -84,21 +88,6 @@ final class MemPostings {
             out.or(b);
           }
         }
-      }
-      return out;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /** The union of the postings of every value of {@code name}, as a new bitmap. */
-  RoaringBitmap postingsWithLabel(String name) {
-    lock.readLock().lock();
-    try {
-      RoaringBitmap out = new RoaringBitmap();
-      HashMap<String, RoaringBitmap> byValue = byName.get(name);
-      if (byValue != null) {
-        out = RoaringBitmap.or(byValue.values().iterator());
       }
       return out;
     } finally {
@@ -129,5 +118,36 @@ final class MemPostings {
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  @Override
+  public Postings accepted(LabelMatcher m) {
+    if (m.type() == MatchType.EQUAL) {
+      return Postings.of(postings(m.name(), List.of(m.value())));
+    }
+    if (m.setMatches().isPresent()) {
+      return Postings.of(postings(m.name(), m.setMatches().get()));
+    }
+    return valuesWhere(m, true);
+  }
+
+  @Override
+  public Postings rejected(LabelMatcher m) {
+    return valuesWhere(m, false);
+  }
+
+  private Postings valuesWhere(LabelMatcher m, boolean accepted) {
+    List<String> values = new ArrayList<>();
+    for (String v : labelValues(m.name())) {
+      if (m.matches(v) == accepted) {
+        values.add(v);
+      }
+    }
+    return Postings.of(postings(m.name(), values));
+  }
+
+  @Override
+  public Postings all() {
+    return Postings.of(allBitmap());
   }
 }

@@ -7,7 +7,6 @@ import dev.strata.tsdb.labels.MatchType;
 import dev.strata.tsdb.labels.Utf8Order;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,19 +15,8 @@ import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Turns label matchers into postings the way Prometheus 2.42 does, so that results agree with it
- * series for series:
- *
- * <ul>
- *   <li>a matcher that accepts "" also selects series without the label, so it cannot be answered
- *       from the label's lists alone: it becomes a subtraction of the lists of the values it
- *       rejects, from the other matchers' result or from all series;
- *   <li>a matcher that rejects "" needs the label set, and selects from the lists of the values it
- *       accepts; a negative one of that kind ({@code foo!=""}) takes the values its inverse
- *       rejects;
- *   <li>a negative matcher on a label that another matcher requires ({@code foo=~".+",
- *       foo!="x"}) only subtracts the values it rejects.
- * </ul>
+ * Answers label matchers from a block index: the per-label lookups behind {@link
+ * LabelPostings#forMatchers}, which holds the Prometheus semantics shared with the head.
  *
  * Values come from the postings offset table: a literal or a regex with a known finite set of
  * values is looked up directly, any other regex is tested against the label's values starting at
@@ -39,43 +27,24 @@ final class MatcherResolver {
   private MatcherResolver() {}
 
   static Postings postingsForMatchers(IndexReader r, LabelMatcher... matchers) {
-    if (matchers.length == 0) {
-      return Postings.empty();
-    }
-    Set<String> mustBeSet = new HashSet<>();
-    for (LabelMatcher m : matchers) {
-      if (!m.matchesEmpty()) {
-        mustBeSet.add(m.name());
-      }
-    }
-    List<Postings> its = new ArrayList<>();
-    List<Postings> notIts = new ArrayList<>();
-    for (LabelMatcher m : matchers) {
-      if (mustBeSet.contains(m.name())) {
-        boolean negative = m.type().isNegative();
-        if (negative && m.matchesEmpty()) {
-          // foo!="x" next to a matcher requiring foo: drop the series with foo="x".
-          notIts.add(accepted(r, m.inverse()));
-        } else {
-          Postings p = negative ? rejected(r, m.inverse()) : accepted(r, m);
-          if (Postings.isEmpty(p)) {
-            return Postings.empty();
+    return LabelPostings.forMatchers(
+        new LabelPostings() {
+          @Override
+          public Postings accepted(LabelMatcher m) {
+            return MatcherResolver.accepted(r, m);
           }
-          its.add(p);
-        }
-      } else {
-        // Accepts "": every series but those whose value it rejects.
-        notIts.add(rejected(r, m));
-      }
-    }
-    if (its.isEmpty()) {
-      its.add(r.allPostings());
-    }
-    Postings result = Postings.intersect(its);
-    for (Postings drop : notIts) {
-      result = Postings.without(result, drop);
-    }
-    return result;
+
+          @Override
+          public Postings rejected(LabelMatcher m) {
+            return MatcherResolver.rejected(r, m);
+          }
+
+          @Override
+          public Postings all() {
+            return r.allPostings();
+          }
+        },
+        matchers);
   }
 
   /** Series whose label {@code m.name()} has a value {@code m} accepts (absent labels excluded). */
