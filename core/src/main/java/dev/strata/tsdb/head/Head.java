@@ -8,6 +8,7 @@ import dev.strata.tsdb.record.SampleBatch;
 import dev.strata.tsdb.record.WalRecords;
 import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.SampleRejectedException;
+import dev.strata.tsdb.tombstones.TombstoneSet;
 import dev.strata.tsdb.wal.WalWriter;
 import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.wal.WalFormat;
@@ -349,12 +350,16 @@ public final class Head implements AutoCloseable {
 
   // ---- tombstones ----
 
-  private final List<long[]> tombstones = new ArrayList<>(); // guarded by itself
+  private volatile TombstoneSet tombstones = TombstoneSet.EMPTY;
 
-  void addTombstone(long ref, long mint, long maxt) {
-    synchronized (tombstones) {
-      tombstones.add(new long[] {ref, mint, maxt});
-    }
+  /** Marks samples of series {@code ref} in {@code [mint, maxt]} deleted (no WAL record). */
+  synchronized void addTombstone(long ref, long mint, long maxt) {
+    tombstones = tombstones.toBuilder().add(ref, mint, maxt).build();
+  }
+
+  /** Deleted intervals of the head's series, as of now. */
+  public TombstoneSet tombstones() {
+    return tombstones;
   }
 
   void extendTimeRange(long min, long max) {

@@ -8,23 +8,28 @@ import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.labels.Utf8Order;
 import dev.strata.tsdb.memory.SlabArena;
+import dev.strata.tsdb.storage.BlockReader;
+import dev.strata.tsdb.storage.ChunkSeriesCursor;
+import dev.strata.tsdb.tombstones.TombstoneSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * A consistent view of the head for one query or one compaction: it sees every commit completed
  * before it was opened and none after, and chunk memory it may read stays allocated until it is
  * closed. Not thread-safe; close it when done.
  */
-public final class HeadReader implements AutoCloseable {
+public final class HeadReader implements BlockReader {
   private final Head head;
   private final long id;
   private final long snapshotSeq;
   private final long minTime;
   private final long maxTime;
   private final ArenaChunkBuffer view;
+  private final TombstoneSet tombstones;
   private boolean closed;
 
   HeadReader(Head head, long id, long snapshotSeq, long minTime, long maxTime) {
@@ -34,14 +39,41 @@ public final class HeadReader implements AutoCloseable {
     this.minTime = minTime;
     this.maxTime = maxTime;
     this.view = new ArenaChunkBuffer(head.arena, SlabArena.NO_HANDLE);
+    this.tombstones = head.tombstones();
   }
 
+  /** Start of the data this reader can return: the later of its range and the head's start. */
+  @Override
   public long minTime() {
-    return minTime;
+    return Math.max(minTime, head.minTime());
   }
 
+  /** Exclusive end of the data this reader can return. */
+  @Override
   public long maxTime() {
-    return maxTime;
+    long last = Math.min(maxTime, head.maxTime());
+    return last == Long.MAX_VALUE ? Long.MAX_VALUE : last + 1;
+  }
+
+  @Override
+  public ChunkSeriesCursor select(long mint, long maxt, LabelMatcher... matchers) {
+    long[] refs = matchers.length == 0 ? allRefsInLabelOrder() : postings(matchers);
+    return new HeadChunkSeriesCursor(
+        this, refs, Math.max(mint, minTime), Math.min(maxt, maxTime), tombstones);
+  }
+
+  private long[] allRefsInLabelOrder() {
+    return sortedByLabels(head.postings.all());
+  }
+
+  @Override
+  public void forEachSymbol(Consumer<String> consumer) {
+    TreeSet<String> symbols = new TreeSet<>(Utf8Order.COMPARATOR);
+    for (String name : head.postings.labelNames()) {
+      symbols.add(name);
+      symbols.addAll(head.postings.labelValues(name));
+    }
+    symbols.forEach(consumer);
   }
 
   /**
@@ -50,7 +82,10 @@ public final class HeadReader implements AutoCloseable {
    * selects series without the label.
    */
   public long[] postings(LabelMatcher... matchers) {
-    Postings matching = LabelPostings.forMatchers(head.postings, matchers);
+    return sortedByLabels(LabelPostings.forMatchers(head.postings, matchers));
+  }
+
+  private long[] sortedByLabels(Postings matching) {
     List<MemSeries> found = new ArrayList<>();
     while (matching.next()) {
       MemSeries s = head.series.get(matching.at());
@@ -104,11 +139,15 @@ public final class HeadReader implements AutoCloseable {
    * @return false if the series no longer exists
    */
   boolean series(long ref, SeriesSnapshot out) {
+    return series(ref, minTime, maxTime, out);
+  }
+
+  boolean series(long ref, long mint, long maxt, SeriesSnapshot out) {
     MemSeries s = head.series.get(ref);
     if (s == null) {
       return false;
     }
-    s.snapshot(minTime, maxTime, snapshotSeq, out);
+    s.snapshot(mint, maxt, snapshotSeq, out);
     return true;
   }
 
@@ -125,6 +164,16 @@ public final class HeadReader implements AutoCloseable {
       it.reset(snapshot.openChunk(), 0, snapshot.length(i), snapshot.visibleSamples(i));
     } else {
       it.reset(view.attach(handle), snapshot.length(i), snapshot.visibleSamples(i));
+    }
+  }
+
+  /** Copies the bytes of chunk {@code i} of {@code snapshot} into {@code dst}. */
+  void read(SeriesSnapshot snapshot, int i, byte[] dst) {
+    long handle = snapshot.handle(i);
+    if (handle < 0) {
+      System.arraycopy(snapshot.openChunk(), 0, dst, 0, snapshot.length(i));
+    } else {
+      view.attach(handle).read(0, dst, 0, snapshot.length(i));
     }
   }
 

@@ -37,9 +37,7 @@ class HeadTest {
       r.reset(it, snap, i);
       int n = 0;
       while (it.next()) {
-        if (it.atT() >= r.minTime() && it.atT() <= r.maxTime()) {
-          out.add(it.atT() + "=" + it.atV());
-        }
+        out.add(it.atT() + "=" + it.atV());
         n++;
       }
       if (chunkSizes != null) {
