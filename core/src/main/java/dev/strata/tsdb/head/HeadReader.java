@@ -66,9 +66,15 @@ public final class HeadReader implements BlockReader {
     return sortedByLabels(head.postings.all());
   }
 
+  /**
+   * The head's label names and values, plus the empty string: Prometheus keeps the list of all
+   * series under an empty name and value, and its head reports that key as symbols too, so blocks
+   * cut from its head carry an empty symbol. Reproduced for identical index bytes.
+   */
   @Override
   public void forEachSymbol(Consumer<String> consumer) {
     TreeSet<String> symbols = new TreeSet<>(Utf8Order.COMPARATOR);
+    symbols.add("");
     for (String name : head.postings.labelNames()) {
       symbols.add(name);
       symbols.addAll(head.postings.labelValues(name));
