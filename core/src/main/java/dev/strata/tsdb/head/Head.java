@@ -74,7 +74,7 @@ public final class Head implements AutoCloseable {
     Head head = new Head(options, new SlabArena(), null);
     try {
       head.minValidTime = minValidTime;
-      WalReplay.replay(head, walDir);
+      WalReplay.replay(head, walDir, true);
       head.walDir = walDir;
       head.wal = WalWriter.open(walDir, options.walSegmentSize(), options.walCompression());
       return head;
@@ -317,6 +317,24 @@ public final class Head implements AutoCloseable {
           arena.free(entry[i]);
         }
       }
+    }
+  }
+
+  /**
+   * Rebuilds a head from the log in {@code walDir} without changing anything on disk: no repair of
+   * a damaged tail (replay stops there, with a warning) and no new segment. For tools reading a
+   * data directory that another process may own.
+   */
+  public static Head openReadOnly(Path walDir, HeadOptions options, long minValidTime)
+      throws IOException {
+    Head head = new Head(options, new SlabArena(), null);
+    try {
+      head.minValidTime = minValidTime;
+      WalReplay.replay(head, walDir, false);
+      return head;
+    } catch (IOException | RuntimeException e) {
+      head.arena.close();
+      throw e;
     }
   }
 

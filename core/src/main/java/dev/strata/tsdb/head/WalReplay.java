@@ -37,9 +37,12 @@ final class WalReplay {
     this.head = head;
   }
 
-  static WalReplay replay(Head head, Path walDir) throws IOException {
+  static WalReplay replay(Head head, Path walDir, boolean repair) throws IOException {
     WalReplay r = new WalReplay(head);
     long start = System.nanoTime();
+    if (!java.nio.file.Files.isDirectory(walDir)) {
+      return r;
+    }
     OptionalInt checkpoint = WalCheckpoint.latest(walDir);
     int from = 0;
     if (checkpoint.isPresent()) {
@@ -52,7 +55,9 @@ final class WalReplay {
       r.read(reader);
     } catch (WalCorruptionException e) {
       LOG.warn("WAL is damaged, keeping everything before the damage: {}", e.getMessage());
-      r.bytesDropped = WalRepair.repair(walDir, e);
+      if (repair) {
+        r.bytesDropped = WalRepair.repair(walDir, e);
+      }
     }
     LOG.info(
         "WAL replay of {} took {} ms: {} series records, {} samples, {} tombstones, {} samples of"
