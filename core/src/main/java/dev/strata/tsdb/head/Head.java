@@ -142,6 +142,19 @@ public final class Head implements AutoCloseable {
     return minValidTime;
   }
 
+  /**
+   * The oldest timestamp an appender accepts: nothing before what is already in blocks, and, as in
+   * Prometheus, nothing more than half a chunk range behind the newest sample, so that the range
+   * the next head compaction writes stays closed to appends.
+   */
+  long appendableMinValidTime() {
+    long max = maxTime.get();
+    if (max == Long.MIN_VALUE) {
+      return minValidTime;
+    }
+    return Math.max(minValidTime, max - options.chunkRange() / 2);
+  }
+
   boolean rejectsOutOfOrder() {
     return options.rejectOutOfOrder();
   }

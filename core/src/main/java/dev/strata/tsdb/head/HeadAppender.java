@@ -62,8 +62,9 @@ final class HeadAppender implements Appender {
   private long add(MemSeries s, long t, long bits, boolean registered) {
     long latest = latestInBatch.get(s.ref, -1);
     try {
-      if (t < head.minValidTime()) {
-        throw SampleRejectedException.tooOld(s.labels, t, head.minValidTime());
+      long minValid = head.appendableMinValidTime();
+      if (t < minValid) {
+        throw SampleRejectedException.tooOld(s.labels, t, minValid);
       }
       if (latest >= 0) {
         int i = (int) latest;

@@ -69,10 +69,10 @@ class HeadWalTest {
     Path wal = dir.resolve("wal");
     List<String> kept;
     try (Head head = Head.open(wal, options(false), Long.MIN_VALUE)) {
-      fill(head, 10, 0, 2 * HOUR);
       Appender app = head.appender();
       app.append(Labels.of("__name__", "short_lived"), 1000, 1);
       app.commit();
+      fill(head, 10, 0, 2 * HOUR);
       fill(head, 10, 2 * HOUR, 5 * HOUR);
       int segmentsBefore = WalFormat.segmentIndexes(wal).size();
       head.truncateBefore(2 * HOUR);
