@@ -1,6 +1,7 @@
 package dev.strata.tsdb.head;
 
 import dev.strata.tsdb.encoding.ByteSink;
+import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.LabelValidation;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.memory.SlabArena;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The in-memory part of the database: recent samples of every series, in XOR chunks held off-heap,
@@ -30,6 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * completed when it opened (see {@link MemSeries} and {@link ReadRegistry}).
  */
 public final class Head implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Head.class);
   final HeadOptions options;
   final SlabArena arena;
   final SeriesMap series = new SeriesMap();
@@ -290,15 +294,19 @@ public final class Head implements AutoCloseable {
       minValidTime = Math.max(minValidTime, mint);
       SlotList freed = new SlotList();
       List<MemSeries> removed = new ArrayList<>();
+      long low = readers.lowWatermark(completedSeq);
       series.forEach(s -> {
         if (s.truncateBefore(mint, freed)) {
           removed.add(s);
+        } else {
+          s.trimCommits(low);
         }
       });
       for (MemSeries s : removed) {
         series.remove(s);
         postings.remove((int) s.ref, s.labels);
       }
+      dropTombstonesBefore(mint);
       long[] min = {Long.MAX_VALUE};
       series.forEach(x -> min[0] = Math.min(min[0], x.minTime()));
       minTime.set(min[0]);
@@ -388,6 +396,84 @@ public final class Head implements AutoCloseable {
     tombstones = tombstones.toBuilder().add(ref, mint, maxt).build();
   }
 
+  /**
+   * Deletes the samples in {@code [mint, maxt]} of the head's series matching {@code matchers}:
+   * logs a tombstones record, then hides them from readers opened afterwards. Compaction drops
+   * them for good.
+   */
+  public void delete(long mint, long maxt, LabelMatcher... matchers) throws IOException {
+    commitLock.lock();
+    try {
+      ensureOpen();
+      List<long[]> stones = new ArrayList<>();
+      try (HeadReader r = reader(mint, maxt)) {
+        for (long ref : r.postings(matchers)) {
+          MemSeries s = series.get(ref);
+          if (s == null) {
+            continue;
+          }
+          long from = Math.max(mint, s.minTime());
+          long to = Math.min(maxt, s.lastTime());
+          if (from <= to) {
+            stones.add(new long[] {ref, from, to});
+          }
+        }
+      }
+      if (stones.isEmpty()) {
+        return;
+      }
+      if (wal != null) {
+        long[] refs = new long[stones.size()];
+        long[] mins = new long[stones.size()];
+        long[] maxs = new long[stones.size()];
+        for (int i = 0; i < refs.length; i++) {
+          refs[i] = stones.get(i)[0];
+          mins[i] = stones.get(i)[1];
+          maxs[i] = stones.get(i)[2];
+        }
+        seriesRecord.clear();
+        WalRecords.encodeTombstones(seriesRecord, refs, mins, maxs, refs.length);
+        wal.log(seriesRecord.array(), 0, seriesRecord.length());
+      }
+      for (long[] st : stones) {
+        addTombstone(st[0], st[1], st[2]);
+      }
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  /** Number of chunks in the head, completed and open. */
+  public long numChunks() {
+    long[] n = {0};
+    series.forEach(s -> n[0] += s.chunkCount());
+    return n[0];
+  }
+
+  /**
+   * Estimated Java heap used per series bookkeeping: the series object, its label strings, its
+   * chunk table, map and postings entries. An estimate from object layouts, not a measurement.
+   */
+  public long estimatedHeapBytes() {
+    long[] bytes = {0};
+    series.forEach(s -> bytes[0] += s.estimatedHeapBytes());
+    return bytes[0];
+  }
+
+  private synchronized void dropTombstonesBefore(long mint) {
+    TombstoneSet.Builder kept = TombstoneSet.builder();
+    tombstones.forEach((ref, intervals) -> {
+      if (series.get(ref) != null) {
+        for (int i = 0; i < intervals.size(); i++) {
+          if (intervals.maxTime(i) >= mint) {
+            kept.add(ref, intervals.minTime(i), intervals.maxTime(i));
+          }
+        }
+      }
+    });
+    tombstones = kept.build();
+  }
+
   /** Deleted intervals of the head's series, as of now. */
   public TombstoneSet tombstones() {
     return tombstones;
@@ -431,9 +517,19 @@ public final class Head implements AutoCloseable {
     }
   }
 
-  /** Closes the log and releases all off-heap memory. Readers must be closed first. */
+  /**
+   * Closes the log and releases all off-heap memory. Waits for open readers to be closed first
+   * (their chunk memory is about to go), logging a warning while it waits.
+   */
   @Override
   public void close() throws IOException {
+    try {
+      readers.awaitAllClosed(10_000, n -> LOG.warn(
+          "closing the head waits for {} open reader(s); close queriers when done", n));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for readers of the head to close", e);
+    }
     commitLock.lock();
     try {
       if (closed) {

@@ -126,15 +126,7 @@ final class MemSeries {
 
   /** Records that commit {@code seq} starts appending to this series. Call before appending. */
   synchronized void beginCommit(long seq, long lowWatermark) {
-    // Entries at or below the low watermark are below every open reader's snapshot: drop them.
-    int keep = 0;
-    while (keep < commitCount && commits[2 * keep] <= lowWatermark) {
-      keep++;
-    }
-    if (keep > 0) {
-      System.arraycopy(commits, 2 * keep, commits, 0, 2 * (commitCount - keep));
-      commitCount -= keep;
-    }
+    trimCommits(lowWatermark);
     if (commitCount > 0 && commits[2 * (commitCount - 1)] == seq) {
       return;
     }
@@ -146,6 +138,24 @@ final class MemSeries {
     commits[2 * commitCount] = seq;
     commits[2 * commitCount + 1] = samplesTotal;
     commitCount++;
+  }
+
+  /**
+   * Forgets commit bookkeeping at or below {@code lowWatermark}, which no open reader needs (every
+   * reader's snapshot is at or above it), and gives back memory a long reader made the ring grow.
+   */
+  synchronized void trimCommits(long lowWatermark) {
+    int keep = 0;
+    while (keep < commitCount && commits[2 * keep] <= lowWatermark) {
+      keep++;
+    }
+    if (keep > 0) {
+      System.arraycopy(commits, 2 * keep, commits, 0, 2 * (commitCount - keep));
+      commitCount -= keep;
+    }
+    if (commits != null && commits.length > 16 && 4 * commitCount < commits.length) {
+      commits = Arrays.copyOf(commits, Math.max(4, 4 * commitCount));
+    }
   }
 
   /**
@@ -260,6 +270,9 @@ final class MemSeries {
     if (drop > 0) {
       System.arraycopy(chunks, STRIDE * drop, chunks, 0, STRIDE * (completedChunks - drop));
       completedChunks -= drop;
+      if (chunks.length > 2 * STRIDE * Math.max(4, completedChunks)) {
+        chunks = Arrays.copyOf(chunks, STRIDE * Math.max(4, completedChunks * 3 / 2));
+      }
     }
     return completedChunks == 0 && headBuffer == null && markRemovedIfIdle();
   }
@@ -298,6 +311,30 @@ final class MemSeries {
   /** Number of chunks held, completed and open. */
   synchronized int chunkCount() {
     return completedChunks + (headBuffer != null ? 1 : 0);
+  }
+
+  /**
+   * Estimated heap bytes of this series' bookkeeping, from HotSpot's 64-bit layout with compressed
+   * references: this object, the chunk table, the commit ring, the open chunk's buffer and
+   * appender objects, the label set and its strings (counted in full even when shared), and its
+   * entries in the series map and the postings bitmaps.
+   */
+  synchronized long estimatedHeapBytes() {
+    long bytes = 112; // this object
+    bytes += 16 + 8L * chunks.length;
+    bytes += commits == null ? 0 : 16 + 8L * commits.length;
+    bytes += headBuffer == null ? 0 : 24 + 80;
+    bytes += 16 + 16 + 4L * 2 * labels.size();
+    for (int i = 0; i < labels.size(); i++) {
+      bytes += stringBytes(labels.name(i)) + stringBytes(labels.value(i));
+    }
+    bytes += 40 + 8; // hash map node and slot, reference page slot
+    bytes += 4L * (labels.size() + 1); // postings bitmap entries (2-byte array containers, amortised)
+    return bytes;
+  }
+
+  private static long stringBytes(String s) {
+    return 24 + ((16 + s.length() + 7) & ~7); // String object + Latin-1 byte array, 8-byte aligned
   }
 
   /** Off-heap bytes used by this series' chunks (slot sizes). */

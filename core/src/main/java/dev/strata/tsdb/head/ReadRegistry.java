@@ -72,6 +72,21 @@ final class ReadRegistry {
     }
   }
 
+  /**
+   * Waits until every reader is closed, calling {@code stillWaiting} with their number every
+   * {@code reportMillis} while it waits.
+   */
+  synchronized void awaitAllClosed(long reportMillis, java.util.function.IntConsumer stillWaiting)
+      throws InterruptedException {
+    while (size > 0) {
+      long before = System.currentTimeMillis();
+      wait(reportMillis);
+      if (size > 0 && System.currentTimeMillis() - before >= reportMillis) {
+        stillWaiting.accept(size);
+      }
+    }
+  }
+
   /** The oldest snapshot among open readers, or {@code current} if none is older. */
   synchronized long lowWatermark(long current) {
     long low = current;
