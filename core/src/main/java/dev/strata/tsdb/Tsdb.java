@@ -130,7 +130,9 @@ public final class Tsdb implements AutoCloseable {
           options.walSyncPolicy() == TsdbOptions.WalSyncPolicy.EVERY_COMMIT);
       head = Head.open(dir.resolve("wal"), headOptions, minValid);
       Tsdb db = new Tsdb(dir, options, lockChannel, lock, List.copyOf(blocks), head);
-      db.background.scheduleWithFixedDelay(db::backgroundCompaction, 0, 1, TimeUnit.MINUTES);
+      if (options.automaticCompaction()) {
+        db.background.scheduleWithFixedDelay(db::backgroundCompaction, 0, 1, TimeUnit.MINUTES);
+      }
       return db;
     } catch (IOException | RuntimeException e) {
       for (Block b : blocks) {
@@ -195,7 +197,7 @@ public final class Tsdb implements AutoCloseable {
       @Override
       public void commit() {
         app.commit();
-        if (headNeedsCompaction()) {
+        if (options.automaticCompaction() && headNeedsCompaction()) {
           scheduleCompaction();
         }
       }

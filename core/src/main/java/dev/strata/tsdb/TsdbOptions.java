@@ -34,6 +34,7 @@ public final class TsdbOptions {
   private final boolean walCompression;
   private final WalSyncPolicy walSyncPolicy;
   private final OutOfOrderPolicy outOfOrderPolicy;
+  private final boolean automaticCompaction;
 
   private TsdbOptions(Builder b) {
     this.blockRange = b.blockRange;
@@ -43,6 +44,7 @@ public final class TsdbOptions {
     this.walCompression = b.walCompression;
     this.walSyncPolicy = b.walSyncPolicy;
     this.outOfOrderPolicy = b.outOfOrderPolicy;
+    this.automaticCompaction = b.automaticCompaction;
   }
 
   public static Builder builder() {
@@ -83,6 +85,11 @@ public final class TsdbOptions {
     return outOfOrderPolicy;
   }
 
+  /** Whether compaction and retention run by themselves (else only on {@code Tsdb.compact()}). */
+  public boolean automaticCompaction() {
+    return automaticCompaction;
+  }
+
   public Builder toBuilder() {
     return new Builder()
         .blockRange(blockRange)
@@ -91,7 +98,8 @@ public final class TsdbOptions {
         .walSegmentSize(walSegmentSize)
         .walCompression(walCompression)
         .walSyncPolicy(walSyncPolicy)
-        .outOfOrderPolicy(outOfOrderPolicy);
+        .outOfOrderPolicy(outOfOrderPolicy)
+        .automaticCompaction(automaticCompaction);
   }
 
   @Override
@@ -99,7 +107,8 @@ public final class TsdbOptions {
     return "TsdbOptions{blockRange=" + blockRange + ", retentionTime=" + retentionTime
         + ", retentionBytes=" + retentionBytes + ", walSegmentSize=" + walSegmentSize
         + ", walCompression=" + walCompression + ", walSyncPolicy=" + walSyncPolicy
-        + ", outOfOrderPolicy=" + outOfOrderPolicy + "}";
+        + ", outOfOrderPolicy=" + outOfOrderPolicy
+        + ", automaticCompaction=" + automaticCompaction + "}";
   }
 
   /** Builds {@link TsdbOptions}; every setter checks its argument. */
@@ -111,6 +120,7 @@ public final class TsdbOptions {
     private boolean walCompression;
     private WalSyncPolicy walSyncPolicy = WalSyncPolicy.OS_BUFFERED;
     private OutOfOrderPolicy outOfOrderPolicy = OutOfOrderPolicy.REJECT;
+    private boolean automaticCompaction = true;
 
     private Builder() {}
 
@@ -169,6 +179,15 @@ public final class TsdbOptions {
 
     public Builder outOfOrderPolicy(OutOfOrderPolicy policy) {
       this.outOfOrderPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Run compaction and retention in the background (the default). Turned off, they run only when
+     * {@code Tsdb.compact()} is called: for applications that schedule them, and for tests.
+     */
+    public Builder automaticCompaction(boolean enabled) {
+      this.automaticCompaction = enabled;
       return this;
     }
 
