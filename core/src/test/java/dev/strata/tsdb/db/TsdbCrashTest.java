@@ -1,10 +1,13 @@
-package dev.strata.tsdb.head;
+package dev.strata.tsdb.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.labels.LabelMatcher;
-import dev.strata.tsdb.wal.WalFormat;
+import dev.strata.tsdb.storage.Querier;
+import dev.strata.tsdb.storage.SampleIterator;
+import dev.strata.tsdb.storage.SeriesSet;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -20,17 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a writing JVM with SIGKILL at random moments, many times over, and checks after each
- * restart that every batch whose commit had returned is there, completely, and that no batch is
- * there in part.
+ * Kills a writing JVM with SIGKILL at random moments, many times over (while it appends, cuts
+ * blocks and merges them), and checks after each restart that every batch whose commit had
+ * returned is there, completely, exactly once, and that no batch is there in part.
  */
-class HeadCrashTest {
+class TsdbCrashTest {
   @TempDir Path dir;
 
   @Test
   void everyAcknowledgedCommitSurvivesKillNine() throws Exception {
     Random rnd = new Random(42);
-    Path wal = dir.resolve("wal");
+    Path wal = dir.resolve("db");
     long acknowledged = -1;
     for (int round = 0; round < 12; round++) {
       boolean compress = round % 3 == 2;
@@ -53,28 +56,29 @@ class HeadCrashTest {
     }
   }
 
-  /** Checks the log and returns the last batch present. */
-  private static long verify(Path wal, long acknowledged, boolean compress) throws Exception {
-    HeadOptions options = new HeadOptions(7_200_000L, true, 4 * WalFormat.PAGE_SIZE, compress, false);
-    try (Head head = Head.open(wal, options, Long.MIN_VALUE);
-        HeadReader r = head.reader(Long.MIN_VALUE, Long.MAX_VALUE)) {
-      long[] refs = r.postings(LabelMatcher.equal("__name__", "crash"));
-      assertEquals(CrashWriterMain.SERIES, refs.length);
+  /** Checks the database and returns the last batch present. */
+  private static long verify(Path path, long acknowledged, boolean compress) throws Exception {
+    try (Tsdb db = Tsdb.open(path, CrashWriterMain.options(compress));
+        Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet set = q.select(LabelMatcher.equal("__name__", "crash"));
       Map<Long, Integer> seriesPerBatch = new HashMap<>();
       long maxBatch = -1;
-      for (long ref : refs) {
-        List<String> samples = HeadTest.read(r, ref, null);
+      int series = 0;
+      while (set.next()) {
+        series++;
+        SampleIterator it = set.at().samples();
         long expected = 0;
-        for (String s : samples) {
-          long t = Long.parseLong(s.substring(0, s.indexOf('=')));
-          assertEquals(expected * 1000, t, "no gaps in series " + r.labels(ref));
+        while (it.next()) {
+          assertEquals(expected * CrashWriterMain.STEP_MS, it.t(), "no gaps or repeats in " + set.at().labels());
+          assertEquals((double) expected, it.v());
           seriesPerBatch.merge(expected, 1, Integer::sum);
           expected++;
         }
         assertTrue(expected - 1 >= acknowledged,
-            "series " + r.labels(ref) + " ends at batch " + (expected - 1) + " but batch " + acknowledged + " was acknowledged");
+            set.at().labels() + " ends at batch " + (expected - 1) + " but batch " + acknowledged + " was acknowledged");
         maxBatch = Math.max(maxBatch, expected - 1);
       }
+      assertEquals(CrashWriterMain.SERIES, series);
       for (Map.Entry<Long, Integer> e : seriesPerBatch.entrySet()) {
         assertEquals(CrashWriterMain.SERIES, e.getValue(), "batch " + e.getKey() + " is complete or absent");
       }
