@@ -167,24 +167,36 @@ public final class Head implements AutoCloseable {
     droppedOutOfOrder.incrementAndGet();
   }
 
+  /** How many truncations have happened; appenders compare it across a batch. */
+  long truncations() {
+    return epoch;
+  }
+
   /**
    * Logs and applies an appender's batch atomically.
    *
+   * @param series the series of each sample, as resolved when it was appended
    * @param firstOfSeries marks, per sample, whether it is the batch's first for its series: only
    *     those need checking against samples committed meanwhile, the rest follow them in order
+   * @param truncationsAtStart {@link #truncations()} when the batch started; if a truncation
+   *     happened since, series it removed are resolved again by their labels
    */
-  void commit(SampleBatch batch, boolean[] firstOfSeries, ByteSink samplesRecord) {
+  void commit(
+      SampleBatch batch, MemSeries[] series, boolean[] firstOfSeries, ByteSink samplesRecord,
+      long truncationsAtStart) {
     commitLock.lock();
     try {
       ensureOpen();
+      if (epoch != truncationsAtStart && resolveRemoved(batch, series)) {
+        samplesRecord.clear();
+        WalRecords.encodeSamples(samplesRecord, batch);
+      }
+      // Writers all hold the commit lock, so the series' last samples can be read as they are.
       for (int i = 0; i < batch.size(); i++) {
         if (!firstOfSeries[i]) {
           continue;
         }
-        MemSeries s = series.get(batch.ref(i));
-        if (s == null) {
-          throw new IllegalStateException("series " + batch.ref(i) + " vanished before commit");
-        }
+        MemSeries s = series[i];
         long t = batch.time(i);
         switch (s.check(t, batch.valueBits(i))) {
           case OUT_OF_ORDER -> {
@@ -201,13 +213,18 @@ public final class Head implements AutoCloseable {
         wal.log(samplesRecord.array(), 0, samplesRecord.length());
       }
       long seq = ++lastCommitSeq;
-      long low = readers.lowWatermark(completedSeq);
+      // No reader can open while this lock is held; with none open, nobody needs to tell this
+      // commit's samples apart.
+      boolean isolate = readers.openReaders() > 0;
+      long low = isolate ? readers.lowWatermark(completedSeq) : completedSeq;
       long batchMin = Long.MAX_VALUE;
       long batchMax = Long.MIN_VALUE;
+      long chunkRange = options.chunkRange();
       for (int i = 0; i < batch.size(); i++) {
-        MemSeries s = series.get(batch.ref(i));
         long t = batch.time(i);
-        int result = s.appendInCommit(seq, low, t, batch.valueBits(i), options.chunkRange(), arena);
+        int result = isolate
+            ? series[i].appendInCommit(seq, low, t, batch.valueBits(i), chunkRange, arena)
+            : series[i].appendWithoutReaders(t, batch.valueBits(i), chunkRange, arena);
         if (result == MemSeries.APPENDED) {
           batchMin = Math.min(batchMin, t);
           batchMax = Math.max(batchMax, t);
@@ -231,6 +248,21 @@ public final class Head implements AutoCloseable {
         throw new UncheckedIOException("syncing the WAL failed", e);
       }
     }
+  }
+
+  // Replaces series that truncation removed by the series now holding their labels. Under the
+  // commit lock. Returns whether any reference changed.
+  private boolean resolveRemoved(SampleBatch batch, MemSeries[] series) {
+    boolean changed = false;
+    for (int i = 0; i < batch.size(); i++) {
+      if (series[i].removed()) {
+        MemSeries current = getOrCreate(series[i].labels);
+        series[i] = current;
+        batch.setRef(i, current.ref);
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   // Series records go to the log before any samples that refer to them. Called under commitLock.
@@ -262,8 +294,17 @@ public final class Head implements AutoCloseable {
   /** Opens a reader of {@code [minTime, maxTime]} that sees the head as of the last commit. */
   public HeadReader reader(long minTime, long maxTime) {
     ensureOpen();
-    long snapshot = completedSeq;
-    long id = readers.open(snapshot, epoch, minTime, maxTime);
+    // Readers open between commits: a commit that starts with no reader open then needs no
+    // per-series bookkeeping for readers (see commit). The wait is one commit at most.
+    long snapshot;
+    long id;
+    commitLock.lock();
+    try {
+      snapshot = completedSeq;
+      id = readers.open(snapshot, epoch, minTime, maxTime);
+    } finally {
+      commitLock.unlock();
+    }
     return new HeadReader(this, id, snapshot, minTime, maxTime);
   }
 

@@ -7,24 +7,27 @@ import dev.strata.tsdb.record.WalRecords;
 import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.SampleRejectedException;
 import dev.strata.tsdb.storage.UnknownSeriesException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Buffers one thread's samples until commit. Samples are checked as they arrive, against the
  * committed head and against this batch, so that a bad sample is refused at once with a clear
  * message; the head checks again at commit, under its lock, for samples other appenders committed
  * meanwhile. The batch's samples record is encoded before taking the commit lock.
+ *
+ * <p>Nothing per series is registered while buffering: if the head was truncated meanwhile (a
+ * series with nothing recent may have been removed), the commit notices by the truncation count
+ * and resolves such series again by their labels.
  */
 final class HeadAppender implements Appender {
   private final Head head;
   private final SampleBatch batch = new SampleBatch();
+  private MemSeries[] batchSeries = new MemSeries[64];
   private boolean[] firstOfSeries = new boolean[64];
   // Series reference -> index in `batch` of its latest sample.
   private final LongLongMap latestInBatch = new LongLongMap();
-  private final List<MemSeries> touched = new ArrayList<>();
   private final ByteSink record = new ByteSink(1024);
+  private long truncationsAtStart = -1;
 
   HeadAppender(Head head) {
     this.head = head;
@@ -32,78 +35,82 @@ final class HeadAppender implements Appender {
 
   @Override
   public long append(Labels labels, long t, double v) {
-    while (true) {
-      MemSeries s = head.getOrCreate(labels);
-      if (latestInBatch.get(s.ref, -1) >= 0 || s.addPendingAppender()) {
-        if (latestInBatch.get(s.ref, -1) < 0) {
-          touched.add(s);
-        }
-        return add(s, t, Double.doubleToRawLongBits(v), true);
-      }
-      // The series was removed between lookup and registration: look it up again.
-    }
+    return add(head.getOrCreate(labels), t, Double.doubleToRawLongBits(v));
   }
 
   @Override
   public long append(long ref, long t, double v) {
-    long bits = Double.doubleToRawLongBits(v);
-    if (latestInBatch.get(ref, -1) >= 0) {
-      return add(head.seriesByRef(ref), t, bits, false);
-    }
     MemSeries s = head.seriesByRef(ref);
-    if (s == null || !s.addPendingAppender()) {
+    if (s == null || s.removed()) {
       throw new UnknownSeriesException(ref);
     }
-    touched.add(s);
-    return add(s, t, bits, true);
+    return add(s, t, Double.doubleToRawLongBits(v));
   }
 
-  // `registered` is true when this call registered the appender with the series.
-  private long add(MemSeries s, long t, long bits, boolean registered) {
-    long latest = latestInBatch.get(s.ref, -1);
-    try {
-      long minValid = head.appendableMinValidTime();
-      if (t < minValid) {
-        throw SampleRejectedException.tooOld(s.labels, t, minValid);
-      }
-      if (latest >= 0) {
-        int i = (int) latest;
-        long last = batch.time(i);
-        if (t < last) {
-          return rejectOutOfOrder(s, t, last);
-        }
-        if (t == last) {
-          if (bits != batch.valueBits(i)) {
-            throw SampleRejectedException.duplicate(s.labels, t);
-          }
-          return s.ref;
-        }
-      } else {
-        switch (s.check(t, bits)) {
-          case DUPLICATE:
-            return s.ref;
-          case DUPLICATE_DIFFERENT_VALUE:
-            throw SampleRejectedException.duplicate(s.labels, t);
-          case OUT_OF_ORDER:
-            return rejectOutOfOrder(s, t, s.lastTime());
-          default:
-            break;
-        }
-      }
-    } catch (RuntimeException e) {
-      if (registered && latest < 0) {
-        unregister(s);
-      }
-      throw e;
+  private long add(MemSeries s, long t, long bits) {
+    long minValid = head.appendableMinValidTime();
+    if (t < minValid) {
+      throw SampleRejectedException.tooOld(s.labels, t, minValid);
     }
     int index = batch.size();
+    // Claims the next index for this series in one probe; undone below if the sample is refused.
+    long latest = latestInBatch.getAndPut(s.ref, index, -1);
+    boolean skip;
+    try {
+      skip = checkAgainst(s, t, bits, latest);
+    } catch (RuntimeException e) {
+      latestInBatch.put(s.ref, latest); // -1 (no sample in this batch) or the previous index
+      throw e;
+    }
+    if (skip) { // an exact repeat, or a dropped out-of-order sample: nothing to store
+      latestInBatch.put(s.ref, latest);
+      return s.ref;
+    }
+    if (index == 0) {
+      truncationsAtStart = head.truncations();
+    }
     batch.add(s.ref, t, bits);
     if (index == firstOfSeries.length) {
       firstOfSeries = Arrays.copyOf(firstOfSeries, index * 2);
+      batchSeries = Arrays.copyOf(batchSeries, index * 2);
     }
     firstOfSeries[index] = latest < 0;
-    latestInBatch.put(s.ref, index);
+    batchSeries[index] = s;
     return s.ref;
+  }
+
+  /**
+   * Checks a sample against the batch's latest sample of its series (at {@code latest}, or none
+   * when negative) or else against the head. Returns true for an exact repeat, which is accepted
+   * but not stored; throws for a refused sample.
+   */
+  private boolean checkAgainst(MemSeries s, long t, long bits, long latest) {
+    if (latest >= 0) {
+      int i = (int) latest;
+      long last = batch.time(i);
+      if (t < last) {
+        rejectOutOfOrder(s, t, last);
+        return true;
+      }
+      if (t == last) {
+        if (bits != batch.valueBits(i)) {
+          throw SampleRejectedException.duplicate(s.labels, t);
+        }
+        return true;
+      }
+      return false;
+    }
+    switch (s.check(t, bits)) {
+      case DUPLICATE:
+        return true;
+      case DUPLICATE_DIFFERENT_VALUE:
+        throw SampleRejectedException.duplicate(s.labels, t);
+      case OUT_OF_ORDER:
+        rejectOutOfOrder(s, t, s.lastTime());
+        return true;
+      default:
+        return false;
+    }
   }
 
   private long rejectOutOfOrder(MemSeries s, long t, long newest) {
@@ -114,11 +121,6 @@ final class HeadAppender implements Appender {
     return s.ref;
   }
 
-  private void unregister(MemSeries s) {
-    s.removePendingAppender();
-    touched.remove(touched.size() - 1);
-  }
-
   @Override
   public void commit() {
     try {
@@ -126,7 +128,7 @@ final class HeadAppender implements Appender {
       if (batch.size() > 0) {
         WalRecords.encodeSamples(record, batch);
       }
-      head.commit(batch, firstOfSeries, record);
+      head.commit(batch, batchSeries, firstOfSeries, record, truncationsAtStart);
     } finally {
       reset();
     }
@@ -138,10 +140,7 @@ final class HeadAppender implements Appender {
   }
 
   private void reset() {
-    for (MemSeries s : touched) {
-      s.removePendingAppender();
-    }
-    touched.clear();
+    Arrays.fill(batchSeries, 0, batch.size(), null);
     batch.clear();
     latestInBatch.clear();
   }

@@ -37,6 +37,31 @@ final class LongLongMap {
     }
   }
 
+  /**
+   * The value of {@code key} if present, else {@code missing}; either way {@code key} maps to
+   * {@code value} afterwards. One probe sequence instead of a get and a put.
+   */
+  long getAndPut(long key, long value, long missing) {
+    if (2 * (size + 1) > keys.length) {
+      grow();
+    }
+    int mask = keys.length - 1;
+    for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+      long k = keys[i];
+      if (k == key) {
+        long old = values[i];
+        values[i] = value;
+        return old;
+      }
+      if (k == EMPTY) {
+        keys[i] = key;
+        values[i] = value;
+        size++;
+        return missing;
+      }
+    }
+  }
+
   void put(long key, long value) {
     if (2 * (size + 1) > keys.length) {
       grow();
@@ -71,13 +96,18 @@ final class LongLongMap {
     }
   }
 
-  /** Empties the map, shrinking it back if it grew large. */
+  /**
+   * Empties the map. The table keeps its size, since the next batch is usually like the last; only
+   * a table much larger than what it held is shrunk.
+   */
   void clear() {
-    if (keys.length > 1024) {
-      keys = new long[16];
-      values = new long[16];
+    if (keys.length > (1 << 16) && 8 * size < keys.length) {
+      keys = new long[Math.max(16, Integer.highestOneBit(Math.max(1, size)) * 4)];
+      values = new long[keys.length];
     }
-    Arrays.fill(keys, EMPTY);
+    if (size > 0) {
+      Arrays.fill(keys, EMPTY);
+    }
     size = 0;
   }
 

@@ -45,9 +45,9 @@ final class MemSeries {
   private long[] commits;
   private int commitCount;
 
-  // Appenders holding uncommitted samples for this series; such a series is never removed.
-  private int pendingAppenders;
-  private boolean removed;
+  // Set (under the commit lock) when truncation removes the series; appenders holding samples for
+  // it then resolve its labels to the series that replaces it.
+  private volatile boolean removed;
 
   MemSeries(long ref, Labels labels) {
     this.ref = ref;
@@ -64,30 +64,22 @@ final class MemSeries {
     OUT_OF_ORDER
   }
 
-  synchronized long lastTime() {
+  /** Time of the last committed sample; read without locking, as {@link #check}. */
+  long lastTime() {
     return lastTime;
   }
 
   /**
-   * Registers an appender that is about to buffer samples for this series.
-   *
-   * @return false if the series was removed meanwhile (the caller looks it up again)
+   * Checks a sample against the last committed one. Reads without locking: exact under the head's
+   * commit lock (every writer holds it), a good early answer anywhere else (the commit checks
+   * again).
    */
-  synchronized boolean addPendingAppender() {
-    if (removed) {
-      return false;
-    }
-    pendingAppenders++;
-    return true;
-  }
-
-  synchronized void removePendingAppender() {
-    pendingAppenders--;
-  }
-
-  /** Checks a sample against the last committed one. */
-  synchronized Check check(long t, long valueBits) {
+  Check check(long t, long valueBits) {
     return checkLocked(t, valueBits);
+  }
+
+  boolean removed() {
+    return removed;
   }
 
   private Check checkLocked(long t, long valueBits) {
@@ -117,8 +109,24 @@ final class MemSeries {
     if (c != Check.OK) {
       return OUT_OF_ORDER;
     }
-    if (seq > 0) { // replayed samples (seq 0) predate every reader
-      beginCommit(seq, lowWatermark);
+    beginCommit(seq, lowWatermark);
+    append(t, valueBits, chunkRange, arena);
+    return APPENDED;
+  }
+
+  /**
+   * Appends as {@link #appendInCommit} does, for a commit during which no reader is open (the head
+   * lets no reader open while it commits) or for replay: nobody can look at the series meanwhile,
+   * so neither its monitor nor commit bookkeeping is needed. Called under the commit lock, whose
+   * release publishes the changes to readers opened later.
+   */
+  int appendWithoutReaders(long t, long valueBits, long chunkRange, SlabArena arena) {
+    Check c = checkLocked(t, valueBits);
+    if (c == Check.DUPLICATE) {
+      return DUPLICATE_SKIPPED;
+    }
+    if (c != Check.OK) {
+      return OUT_OF_ORDER;
     }
     append(t, valueBits, chunkRange, arena);
     return APPENDED;
@@ -163,7 +171,7 @@ final class MemSeries {
    *
    * @return true if a chunk was completed
    */
-  synchronized boolean append(long t, long valueBits, long chunkRange, SlabArena arena) {
+  private boolean append(long t, long valueBits, long chunkRange, SlabArena arena) {
     boolean cut = false;
     if (headBuffer == null) {
       openChunk(t, chunkRange, arena);
@@ -259,7 +267,8 @@ final class MemSeries {
       // Nothing since before minTime: the whole series goes, as in Prometheus.
       samplesTruncated = samplesTotal;
       release(freed);
-      return markRemovedIfIdle();
+      removed = true;
+      return true;
     }
     int drop = 0;
     while (drop < completedChunks && chunks[STRIDE * drop + 2] < minTime) {
@@ -274,16 +283,11 @@ final class MemSeries {
         chunks = Arrays.copyOf(chunks, STRIDE * Math.max(4, completedChunks * 3 / 2));
       }
     }
-    return completedChunks == 0 && headBuffer == null && markRemovedIfIdle();
-  }
-
-  // A series no appender is filling is marked removed; appenders then look it up afresh.
-  private boolean markRemovedIfIdle() {
-    if (pendingAppenders > 0) {
-      return false;
+    if (completedChunks == 0 && headBuffer == null) {
+      removed = true;
+      return true;
     }
-    removed = true;
-    return true;
+    return false;
   }
 
   /** Frees every slot of a series that is being removed (after {@link #truncateBefore}). */

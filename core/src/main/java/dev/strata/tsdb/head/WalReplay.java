@@ -108,7 +108,7 @@ final class WalReplay {
       if (t < minValid) {
         continue; // already in a block
       }
-      int result = s.appendInCommit(0, 0, t, samples.valueBits(i), head.options.chunkRange(), head.arena);
+      int result = s.appendWithoutReaders(t, samples.valueBits(i), head.options.chunkRange(), head.arena);
       if (result == MemSeries.APPENDED) {
         samplesReplayed++;
         head.extendTimeRange(t, t);

@@ -11,6 +11,7 @@ import static dev.strata.tsdb.wal.WalFormat.TYPE_MIDDLE;
 import dev.strata.tsdb.fileutil.FileSync;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -18,6 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.zip.CRC32C;
 
 /**
@@ -28,7 +33,8 @@ import java.util.zip.CRC32C;
  * a {@link #log} call ends by writing its last, partial page to the file, so once it returns the
  * records are in the operating system's hands and survive a crash of this process. {@link #sync()}
  * makes them survive a crash of the machine. A record that does not fit in the rest of the current
- * segment starts the next one; completed segments are synced when they are left.
+ * segment starts the next one; a completed segment is synced in the background, off the commit
+ * path.
  *
  * <p>Thread-safe: calls are serialised. The page buffer and compression buffers are reused, so
  * logging allocates nothing in steady state.
@@ -48,6 +54,15 @@ public final class WalWriter implements Closeable {
   private FileChannel segment;
   private int segmentIndex;
   private boolean closed;
+  private CompletableFuture<Void> pendingSync = CompletableFuture.completedFuture(null);
+
+  // One daemon thread syncs completed segments for every log in the process.
+  private static final Executor SYNCER =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "strata-wal-sync");
+        t.setDaemon(true);
+        return t;
+      });
 
   private WalWriter(Path dir, int segmentSize, boolean compress) {
     this.dir = dir;
@@ -190,10 +205,34 @@ public final class WalWriter implements Closeable {
     if (pageAlloc > 0) {
       flushPage(true);
     }
-    segment.force(false);
-    segment.close();
+    syncInBackground(segment);
     createSegment(segmentIndex + 1);
     return segmentIndex;
+  }
+
+  // A completed segment is synced and closed off the commit path, as Prometheus does; sync() and
+  // close() wait for it.
+  private void syncInBackground(FileChannel completed) {
+    CompletableFuture<Void> previous = pendingSync;
+    pendingSync = previous.thenRunAsync(() -> {
+      try (completed) {
+        completed.force(false);
+      } catch (IOException e) {
+        throw new UncheckedIOException("syncing a completed WAL segment in " + dir + " failed", e);
+      }
+    }, SYNCER);
+  }
+
+  private void awaitBackgroundSync() throws IOException {
+    try {
+      pendingSync.join();
+    } catch (CompletionException e) {
+      pendingSync = CompletableFuture.completedFuture(null);
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IOException("syncing a completed WAL segment failed", e.getCause());
+    }
   }
 
   private void createSegment(int index) throws IOException {
@@ -211,6 +250,7 @@ public final class WalWriter implements Closeable {
   /** Forces everything logged so far to stable storage. */
   public synchronized void sync() throws IOException {
     ensureOpen();
+    awaitBackgroundSync();
     segment.force(false);
   }
 
@@ -241,6 +281,7 @@ public final class WalWriter implements Closeable {
         flushPage(true);
       }
       segment.force(false);
+      awaitBackgroundSync();
     } finally {
       closed = true;
       segment.close();
