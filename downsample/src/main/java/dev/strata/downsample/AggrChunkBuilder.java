@@ -54,13 +54,13 @@ final class AggrChunkBuilder {
   }
 
   /** Appends a completed window of raw samples to all five aggregates. */
-  void addWindow(long t, WindowAggregator a) {
+  void addWindow(long t, int count, double sum, double min, double max, double counter) {
     window(t);
-    appender(AggrType.COUNT.ordinal()).append(t, a.count);
-    appender(AggrType.SUM.ordinal()).append(t, a.sum);
-    appender(AggrType.MIN.ordinal()).append(t, a.min);
-    appender(AggrType.MAX.ordinal()).append(t, a.max);
-    appender(AggrType.COUNTER.ordinal()).append(t, a.counter);
+    appender(AggrType.COUNT.ordinal()).append(t, count);
+    appender(AggrType.SUM.ordinal()).append(t, sum);
+    appender(AggrType.MIN.ordinal()).append(t, min);
+    appender(AggrType.MAX.ordinal()).append(t, max);
+    appender(AggrType.COUNTER.ordinal()).append(t, counter);
   }
 
   /** Appends a window value to one aggregate (re-downsampling works one aggregate at a time). */

@@ -21,7 +21,6 @@ package dev.strata.downsample;
  * time and deleted samples. Nothing is allocated per call.
  */
 final class RawDownsampler {
-  private final WindowAggregator aggregator = new WindowAggregator();
   private final AggrChunkBuilder builder = new AggrChunkBuilder();
 
   /**
@@ -48,6 +47,8 @@ final class RawDownsampler {
     }
   }
 
+  // One batch: windows in order, each summed in a tight loop over locals (this loop is where the
+  // time goes). The counter runs across the batch's windows, starting at its first value.
   private void downsampleBatch(
       long[] times, long[] values, int start, int end, long resolution, OutputChunks out) {
     int first = start;
@@ -63,26 +64,42 @@ final class RawDownsampler {
     }
     long lastT = times[last];
     AggrChunkBuilder b = builder.begin();
-    b.addCounterRaw(times[first], Double.longBitsToDouble(values[first]));
-    WindowAggregator a = aggregator;
-    a.clear();
-    long windowT = Long.MIN_VALUE;
-    for (int i = first; i <= last; i++) {
-      long bits = values[i];
-      if (isNaN(bits)) {
+    double counter = Double.longBitsToDouble(values[first]);
+    double previous = counter;
+    b.addCounterRaw(times[first], counter);
+    long windowT = lastT;
+    int i = first;
+    while (i <= last) {
+      if (isNaN(values[i])) {
+        i++;
         continue;
       }
-      long t = times[i];
-      if (t > windowT) {
-        if (i != first) {
-          b.addWindow(windowT, a);
+      windowT = Math.min(Windows.windowEnd(times[i], resolution), lastT);
+      int count = 0;
+      double sum = 0;
+      double min = Double.MAX_VALUE; // Thanos's empty window, see WindowAggregator
+      double max = -Double.MAX_VALUE;
+      for (; i <= last && times[i] <= windowT; i++) {
+        long bits = values[i];
+        if (isNaN(bits)) {
+          continue;
         }
-        a.startWindow();
-        windowT = Math.min(Windows.windowEnd(t, resolution), lastT);
+        double v = Double.longBitsToDouble(bits);
+        if (i != first) {
+          counter += v < previous ? v : v - previous;
+        }
+        previous = v;
+        sum += v;
+        count++;
+        if (v < min) {
+          min = v;
+        }
+        if (v > max) {
+          max = v;
+        }
       }
-      a.add(Double.longBitsToDouble(bits));
+      b.addWindow(windowT, count, sum, min, max, counter);
     }
-    b.addWindow(windowT, a);
     b.addCounterRaw(windowT, Double.longBitsToDouble(values[last]));
     out.add(b);
   }
