@@ -39,6 +39,17 @@ public final class DownsampledBlockReader implements BlockReader {
     return new DownsampledBlockReader(block.reader(), aggregation, block.dir().toString());
   }
 
+  /**
+   * A reader of {@code block} for tools that take any block: the block's own reader for a raw
+   * block, this reader as {@code aggregation} for a downsampled one. Close it to release the block.
+   */
+  public static BlockReader readerFor(Block block, Aggregation aggregation) {
+    if (Downsampler.resolutionOf(block.meta()) == Resolutions.RAW) {
+      return block.reader();
+    }
+    return open(block, aggregation);
+  }
+
   public Aggregation aggregation() {
     return aggregation;
   }

@@ -136,6 +136,27 @@ class DownsampledBlockReaderTest {
   }
 
   @Test
+  void readerForPicksThePlainReaderForRawBlocks() throws IOException {
+    BlockMeta raw =
+        new RawBlockBuilder().chunk(SERIES, new long[] {1, 2}, new double[] {4, 6}).write(dir, 0, 600_000);
+    BlockMeta five = fiveMinutes(raw);
+    try (Block rawBlock = Block.open(BlockDirectories.path(dir, raw.ulid()));
+        Block fiveBlock = Block.open(BlockDirectories.path(dir, five.ulid()));
+        var plain = DownsampledBlockReader.readerFor(rawBlock, Aggregation.SUM);
+        var aggregated = DownsampledBlockReader.readerFor(fiveBlock, Aggregation.SUM)) {
+      assertFalse(plain instanceof DownsampledBlockReader);
+      assertTrue(aggregated instanceof DownsampledBlockReader);
+      var c = aggregated.select(0, Long.MAX_VALUE);
+      assertTrue(c.next());
+      dev.strata.tsdb.chunkenc.XorChunkIterator it = new dev.strata.tsdb.chunkenc.XorChunkIterator();
+      c.decode(0, it);
+      assertTrue(it.next());
+      assertEquals(10.0, it.atV());
+      assertEquals(2, it.atT());
+    }
+  }
+
+  @Test
   void labelsAndRangeComeFromTheBlock() throws IOException {
     BlockMeta five = regular();
     try (Block block = Block.open(BlockDirectories.path(dir, five.ulid()));
