@@ -47,8 +47,8 @@ final class RawDownsampler {
     }
   }
 
-  // One batch: windows in order, each summed in a tight loop over locals (this loop is where the
-  // time goes). The counter runs across the batch's windows, starting at its first value.
+  // One batch: windows in order, each summed in a tight loop over locals, since this runs once per
+  // raw sample. The counter runs across the batch's windows, starting at its first value.
   private void downsampleBatch(
       long[] times, long[] values, int start, int end, long resolution, OutputChunks out) {
     int first = start;
