@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Strata: an embeddable time-series database with Prometheus-compatible blocks.",
-    subcommands = {VersionCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      VersionCommand.class,
+      DemoCommand.class,
+      JvmMetricsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class StrataCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
