@@ -40,6 +40,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath)) {
       Block block = find(db.blocks());
+      ReadOnlyDataDir.verify(block);
       block.acquire();
       try {
         BlockAnalysis.print(block, spec.commandLine().getOut(), limit, extended);

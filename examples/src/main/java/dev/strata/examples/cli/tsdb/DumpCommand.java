@@ -67,6 +67,7 @@ final class DumpCommand implements Callable<Integer> {
       List<Block> blocks = new ArrayList<>();
       for (Block b : db.blocks()) {
         if (b.minTime() <= maxTime && minTime < b.maxTime()) {
+          ReadOnlyDataDir.verify(b);
           blocks.add(b);
         }
       }

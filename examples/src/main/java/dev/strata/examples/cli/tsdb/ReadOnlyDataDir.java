@@ -133,6 +133,22 @@ final class ReadOnlyDataDir implements AutoCloseable {
   }
 
   /**
+   * Checks the block's index through, CRCs included, before a tool reads its series: promtool's
+   * reader checks each series entry's CRC as it reads it, so a damaged block fails there instead of
+   * printing what the damage made of it.
+   *
+   * @throws dev.strata.tsdb.encoding.CorruptDataException naming the file, section and offset
+   */
+  static void verify(Block block) {
+    block.acquire();
+    try {
+      block.index().verifyAll();
+    } finally {
+      block.release();
+    }
+  }
+
+  /**
    * A block's size as promtool reports it: its meta.json, index, chunk segments (files named by a
    * number) and tombstones, and nothing else the directory may hold, such as Thanos's markers.
    */
