@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "strata",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VersionCommand.Provider.class,
     description = "Strata: an embeddable time-series database with Prometheus-compatible blocks.",
     subcommands = {
