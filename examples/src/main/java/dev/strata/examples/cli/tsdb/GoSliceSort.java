@@ -1,7 +1,7 @@
 package dev.strata.examples.cli.tsdb;
 
 /**
- * The element order of Go's {@code sort.Slice} (Go 1.19 to 1.21, which built promtool 2.42): a
+ * The element order of Go's {@code sort.Slice} as of Go 1.19, which built promtool 2.42: a
  * pattern-defeating quicksort, not stable. promtool's {@code tsdb analyze} ranks entries with it,
  * so entries with equal counts come out in the order this algorithm leaves them, and reproducing
  * that order takes the same sequence of comparisons and swaps, which this class performs: insertion
