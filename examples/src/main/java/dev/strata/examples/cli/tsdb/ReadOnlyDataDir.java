@@ -117,7 +117,8 @@ final class ReadOnlyDataDir implements AutoCloseable {
    * The head rebuilt from {@code wal/}, without samples before {@link #maxBlockTime()}; closed with
    * this directory.
    *
-   * @throws ToolFailure if there is no {@code wal} directory, which promtool requires too
+   * @throws ToolFailure if there is no {@code wal} directory, which promtool requires too, or the
+   *     WAL cannot be read whole
    */
   Head head() throws IOException {
     if (head == null) {
@@ -125,6 +126,7 @@ final class ReadOnlyDataDir implements AutoCloseable {
       if (!Files.isDirectory(wal)) {
         throw new ToolFailure("read WAL: open " + wal + ": no such file or directory");
       }
+      WalCheck.requireReadable(wal);
       head = Head.openReadOnly(
           wal, new HeadOptions(HEAD_CHUNK_RANGE, false, WAL_SEGMENT_SIZE, false, false),
           maxBlockTime());

@@ -9,6 +9,7 @@ import dev.strata.tsdb.head.HeadOptions;
 import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -90,6 +91,24 @@ class WalDumpInteropTest {
     assertSameDump(dir, "--max-time=" + (START - 1));
     assertEquals(fixture.sampleCount(),
         StrataCli.run("tsdb", "dump", dir.toString()).stdout().lines().count());
+  }
+
+  @Test
+  void failsOnADamagedWalAsPromtoolDoes() throws Exception {
+    OpenMetricsFixture fixture = OpenMetricsFixture.realistic(5, START, HOUR);
+    Path dir = tmp.resolve("damaged");
+    writeWal(dir, fixture, Long.MIN_VALUE);
+    Path segment = dir.resolve("wal/00000000");
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[100] ^= 0x5a; // inside the first record: its CRC no longer matches
+    Files.write(segment, bytes);
+    Promtool.Result theirs = Promtool.run(tmp, "tsdb", "dump", dir.toString());
+    StrataCli.Result ours = StrataCli.run("tsdb", "dump", dir.toString());
+    assertNotEquals(0, theirs.exitCode(), "promtool fails: " + theirs.stdout());
+    assertNotEquals(0, ours.exitCode());
+    assertEquals("", ours.stdout(), "nothing half-read is printed");
+    assertTrue(ours.stderr().startsWith("read WAL: corrupt " + segment), ours.stderr());
+    assertEquals(1, ours.stderr().lines().count());
   }
 
   @Test
