@@ -38,7 +38,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath)) {
+    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath, spec.commandLine().getErr()::println)) {
       Block block = find(db.blocks());
       ReadOnlyDataDir.verify(block);
       block.acquire();

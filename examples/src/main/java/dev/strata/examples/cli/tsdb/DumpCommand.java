@@ -55,7 +55,7 @@ final class DumpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath)) {
+    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath, spec.commandLine().getErr()::println)) {
       // promtool reads the WAL before it parses the selector; keep its order of errors.
       Head head = db.maxBlockTime() <= maxTime ? db.head() : null;
       LabelMatcher[] matchers;

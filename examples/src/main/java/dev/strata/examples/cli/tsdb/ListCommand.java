@@ -29,7 +29,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath)) {
+    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath, spec.commandLine().getErr()::println)) {
       List<BlockTable.Row> rows = new ArrayList<>();
       for (Block b : db.blocks()) {
         rows.add(new BlockTable.Row(b.meta(), ReadOnlyDataDir.sizeOf(b.dir())));

@@ -4,6 +4,7 @@ import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.block.BlockDesc;
 import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockFiles;
+import dev.strata.tsdb.block.BlockMetaFile;
 import dev.strata.tsdb.block.Ulid;
 import dev.strata.tsdb.head.Head;
 import dev.strata.tsdb.head.HeadOptions;
@@ -15,16 +16,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A Prometheus data directory opened the way promtool's tools open it ({@code
  * tsdb.OpenDBReadOnly}): nothing on disk changes, not even a damaged WAL tail or a leftover
  * temporary directory.
  *
- * <p>As there, the blocks are every block directory, ordered by start time (ties in the order
- * Go's sort leaves them); a block that cannot be opened fails the whole directory unless a block
- * that was compacted from it is present; and the head is replayed from {@code wal/} only on demand,
- * keeping only samples at or after the end of the latest block.
+ * <p>As there, the blocks are the directories named by a ULID with a readable meta.json (others
+ * are skipped), ordered by start time (ties in the order Go's sort leaves them); a block whose
+ * files cannot be opened fails the whole directory unless a block compacted from it is present;
+ * and the head is replayed from {@code wal/} only on demand, keeping only samples at or after the
+ * end of the latest block.
  */
 final class ReadOnlyDataDir implements AutoCloseable {
   /** Prometheus's default block range, the head's chunk range. */
@@ -42,11 +45,11 @@ final class ReadOnlyDataDir implements AutoCloseable {
   }
 
   /**
-   * Opens the blocks of {@code dir}.
+   * Opens the blocks of {@code dir}; {@code warnings} hears of the blocks skipped.
    *
    * @throws ToolFailure if {@code dir} does not exist or is not a directory, or a block is damaged
    */
-  static ReadOnlyDataDir open(Path dir) throws IOException {
+  static ReadOnlyDataDir open(Path dir, Consumer<String> warnings) throws IOException {
     if (!Files.exists(dir)) {
       throw new ToolFailure("opening the db dir: " + dir + ": no such file or directory");
     }
@@ -57,6 +60,13 @@ final class ReadOnlyDataDir implements AutoCloseable {
     Map<Ulid, String> corrupted = new LinkedHashMap<>();
     try {
       for (BlockDirectories.BlockDirectory b : BlockDirectories.list(dir)) {
+        try {
+          BlockMetaFile.read(b.path());
+        } catch (IOException | RuntimeException e) {
+          // promtool skips a block whose meta.json it cannot read, and says so only in its log.
+          warnings.accept("skipping " + b.path() + ": " + ErrorMessages.of(e));
+          continue;
+        }
         try {
           opened.add(Block.open(b.path()));
         } catch (IOException | RuntimeException e) {
@@ -70,7 +80,8 @@ final class ReadOnlyDataDir implements AutoCloseable {
       }
       if (!corrupted.isEmpty()) {
         List<String> messages = new ArrayList<>();
-        corrupted.forEach((ulid, message) -> messages.add("corrupted block " + ulid + ": " + message));
+        corrupted.forEach(
+            (ulid, message) -> messages.add("corrupted block " + ulid + ": " + message));
         throw new ToolFailure(String.join("; ", messages));
       }
     } catch (IOException | RuntimeException e) {

@@ -99,7 +99,8 @@ record AnalyzeReport(List<String> header, Map<String, List<String>> sections) {
   private static Map<String, Set<String>> byCount(List<String> lines) {
     Map<String, Set<String>> out = new LinkedHashMap<>();
     for (String line : lines) {
-      out.computeIfAbsent(count(line), k -> new HashSet<>()).add(line.substring(line.indexOf(' ') + 1));
+      out.computeIfAbsent(count(line), k -> new HashSet<>())
+          .add(line.substring(line.indexOf(' ') + 1));
     }
     return out;
   }

@@ -28,7 +28,8 @@ class BadInputTest {
 
   private StrataCli.Result backfill(String text, Path out) throws Exception {
     Path in = Files.writeString(tmp.resolve("in.om"), text);
-    return StrataCli.run("tsdb", "create-blocks-from", "openmetrics", in.toString(), out.toString());
+    return StrataCli.run(
+        "tsdb", "create-blocks-from", "openmetrics", in.toString(), out.toString());
   }
 
   @Test
@@ -55,7 +56,8 @@ class BadInputTest {
   void missingFilesAndDirectoriesAreNamed() throws Exception {
     Path nowhere = tmp.resolve("nowhere");
     assertOneLineFailure(StrataCli.run("tsdb", "create-blocks-from", "openmetrics",
-        nowhere.toString(), tmp.resolve("out").toString()), nowhere + ": no such file or directory");
+            nowhere.toString(), tmp.resolve("out").toString()),
+        nowhere + ": no such file or directory");
     for (String tool : new String[] {"list", "dump", "analyze"}) {
       assertOneLineFailure(StrataCli.run("tsdb", tool, nowhere.toString()),
           "opening the db dir: " + nowhere + ": no such file or directory");
@@ -73,7 +75,8 @@ class BadInputTest {
     Files.createDirectories(data.resolve("wal"));
     assertOneLineFailure(StrataCli.run("tsdb", "dump", "--match=a{", data.toString()),
         "1:3: parse error: unexpected end of input inside braces");
-    assertOneLineFailure(StrataCli.run("tsdb", "analyze", data.toString(), "01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+    assertOneLineFailure(
+        StrataCli.run("tsdb", "analyze", data.toString(), "01ARZ3NDEKTSV4RRFFQ69G5FAV"),
         "block 01ARZ3NDEKTSV4RRFFQ69G5FAV not found");
     StrataCli.Result r = StrataCli.run("tsdb", "create-blocks-from", "--max-block-duration=3d",
         "openmetrics", tmp.resolve("in.om").toString(), tmp.resolve("o").toString());
@@ -114,6 +117,16 @@ class BadInputTest {
     flip(chunks, 0);
     assertOneLineFailure(StrataCli.run("tsdb", "list", data.toString()),
         chunks.toString(), "segment header at offset 0", "magic number");
+    flip(chunks, 0);
+
+    // Block directories without a readable meta.json are skipped, as promtool skips them.
+    String listed = StrataCli.run("tsdb", "list", data.toString()).assertSuccess().stdout();
+    Files.createDirectories(data.resolve("01ARZ3NDEKTSV4RRFFQ69G5FAV"));
+    Path garbled = Files.createDirectories(data.resolve("01BX5ZZKBKACTAV9WEVGEMMVRZ"));
+    Files.writeString(garbled.resolve("meta.json"), "{\"ulid\": ");
+    StrataCli.Result skipped = StrataCli.run("tsdb", "list", data.toString()).assertSuccess();
+    assertEquals(listed, skipped.stdout());
+    assertTrue(skipped.stderr().contains("skipping " + garbled), skipped.stderr());
   }
 
   private Path validBlock() throws Exception {
@@ -123,7 +136,8 @@ class BadInputTest {
   }
 
   private static void flip(Path file, long position) throws Exception {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.allocate(1);
       ch.read(b, position);
       b.put(0, (byte) (b.get(0) ^ 0x5a)).rewind();

@@ -41,7 +41,8 @@ class SeriesSelectorTest {
   @Test
   void rejectsWhatPromqlRejects() {
     assertEquals("1:5: parse error: unexpected end of input inside braces",
-        assertThrows(IllegalArgumentException.class, () -> SeriesSelector.parse("foo{")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SeriesSelector.parse("foo{"))
+            .getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> SeriesSelector.parse("{a=~\"(\"}")).getMessage().startsWith("1:2: parse error: "));
     for (String bad : new String[] {"", "{,}", "{a}", "{a=b}", "{a=\"b\"", "x[5m]", "x offset 1m",

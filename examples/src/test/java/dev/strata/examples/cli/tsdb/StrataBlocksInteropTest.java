@@ -81,7 +81,8 @@ class StrataBlocksInteropTest {
     // Flags before the input kind, as promtool documents them, and after it.
     String[][] variants = {
       {"tsdb", "create-blocks-from", "-r", "--max-block-duration=24h", "openmetrics"},
-      {"tsdb", "create-blocks-from", "openmetrics", "--human-readable", "--max-block-duration", "24h"},
+      {"tsdb", "create-blocks-from", "openmetrics", "--human-readable",
+        "--max-block-duration", "24h"},
     };
     for (int i = 0; i < variants.length; i++) {
       Path ours = tmp.resolve("ours-" + i);
