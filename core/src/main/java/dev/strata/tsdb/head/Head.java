@@ -229,7 +229,10 @@ public final class Head implements AutoCloseable {
       low = isolate ? readers.lowWatermark(commits.completedSeq()) : 0;
       for (int i = 0; i < n; i++) {
         if (firstOfSeries[i]) {
-          scratch.previous[i] = series[i].takeLoggedSeq(seq);
+          // A series can start twice in one batch when a truncation made two references resolve
+          // to it; its second start follows the first in this very commit and waits for nothing.
+          long previous = series[i].takeLoggedSeq(seq);
+          scratch.previous[i] = previous == seq ? 0 : previous;
         }
       }
     } catch (IOException e) {
