@@ -38,19 +38,28 @@ class WalDumpInteropTest {
         new HeadOptions(2 * HOUR, true, 1 << 20, false, false), Long.MIN_VALUE)) {
       Appender app = head.appender();
       int[] next = new int[series.size()];
-      boolean more = true;
+      long begin = Long.MAX_VALUE;
+      long end = Long.MIN_VALUE;
+      for (OpenMetricsFixture.Series x : series) {
+        for (long t : x.t()) {
+          if (t >= from) {
+            begin = Math.min(begin, t);
+            end = Math.max(end, t);
+          }
+        }
+      }
       int pending = 0;
-      while (more) { // round-robin, as scrapes arrive
-        more = false;
+      // Scrape rounds of 15 s: every series sends what it has up to the round's end, so the head's
+      // appendable window (an hour behind its newest sample) never overtakes a slow series.
+      for (long round = begin + 15_000; round - 15_000 <= end; round += 15_000) {
         for (int s = 0; s < series.size(); s++) {
           OpenMetricsFixture.Series x = series.get(s);
           while (next[s] < x.t().length && x.t()[next[s]] < from) {
             next[s]++;
           }
-          if (next[s] < x.t().length) {
+          while (next[s] < x.t().length && x.t()[next[s]] < round) {
             app.append(x.labels(), x.t()[next[s]], x.v()[next[s]]);
             next[s]++;
-            more = true;
             if (++pending == 1000) {
               app.commit();
               pending = 0;
