@@ -84,6 +84,10 @@ public final class OpenMetricsBackfill {
     TreeMap<Long, Head> heads = new TreeMap<>();
     Map<Long, Appender> appenders = new TreeMap<>();
     Map<Long, int[]> pending = new TreeMap<>();
+    // Input usually stays in one block for long runs of lines: remember the last one used.
+    long lastStart = Long.MIN_VALUE;
+    Appender lastApp = null;
+    int[] lastPending = null;
     try {
       OpenMetricsParser p = input.parser();
       OpenMetricsParser.Entry e;
@@ -96,23 +100,26 @@ public final class OpenMetricsBackfill {
           continue; // promtool never reaches these blocks
         }
         long start = alignedMin + ((t - alignedMin) / duration) * duration;
-        Head head = heads.get(start);
-        if (head == null) {
-          head = Head.inMemory(new HeadOptions(2 * duration, true, 1 << 20, false, false));
-          heads.put(start, head);
-          appenders.put(start, head.appender());
-          pending.put(start, new int[1]);
+        if (start != lastStart) {
+          Head head = heads.get(start);
+          if (head == null) {
+            head = Head.inMemory(new HeadOptions(2 * duration, true, 1 << 20, false, false));
+            heads.put(start, head);
+            appenders.put(start, head.appender());
+            pending.put(start, new int[1]);
+          }
+          lastStart = start;
+          lastApp = appenders.get(start);
+          lastPending = pending.get(start);
         }
-        Appender app = appenders.get(start);
         try {
-          app.append(p.labels(), t, p.value());
+          lastApp.append(p.labels(), t, p.value());
         } catch (SampleRejectedException ex) {
           throw new BackfillException("line " + p.line() + ": " + ex.getMessage(), ex);
         }
-        int[] n = pending.get(start);
-        if (++n[0] == SAMPLES_PER_COMMIT) {
-          app.commit();
-          n[0] = 0;
+        if (++lastPending[0] == SAMPLES_PER_COMMIT) {
+          lastApp.commit();
+          lastPending[0] = 0;
         }
       }
       for (Appender app : appenders.values()) {

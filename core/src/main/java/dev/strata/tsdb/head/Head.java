@@ -42,16 +42,14 @@ public final class Head implements AutoCloseable {
   private WalWriter wal;
   private Path walDir;
 
-  private final ReentrantLock commitLock = new ReentrantLock();
-  private long lastCommitSeq; // guarded by commitLock
-  private volatile long completedSeq;
+  private final CommitSequencer commits = new CommitSequencer();
   final ReadRegistry readers = new ReadRegistry();
   private volatile long epoch; // bumped by each truncation
   private final List<long[]> deferredFrees = new ArrayList<>(); // [epoch, handles...]
 
   private final AtomicLong nextRef = new AtomicLong(1);
   private final List<MemSeries> unloggedSeries = new ArrayList<>(); // guarded by itself
-  private final ByteSink seriesRecord = new ByteSink(); // guarded by commitLock
+  private final ByteSink seriesRecord = new ByteSink(); // guarded by the commit lock
 
   private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
@@ -173,26 +171,35 @@ public final class Head implements AutoCloseable {
   }
 
   /**
-   * Logs and applies an appender's batch atomically.
+   * Logs and applies an appender's batch atomically: checks it completely and logs it in order
+   * under the commit lock, then applies it to the series outside the lock, in parallel with other
+   * commits (each series takes commits in the order they were logged). Readers see it once it and
+   * every earlier commit are applied.
    *
    * @param series the series of each sample, as resolved when it was appended
    * @param firstOfSeries marks, per sample, whether it is the batch's first for its series: only
    *     those need checking against samples committed meanwhile, the rest follow them in order
+   * @param scratch per-sample working space (decision, previous commit of the series)
    * @param truncationsAtStart {@link #truncations()} when the batch started; if a truncation
    *     happened since, series it removed are resolved again by their labels
    */
   void commit(
-      SampleBatch batch, MemSeries[] series, boolean[] firstOfSeries, ByteSink samplesRecord,
-      long truncationsAtStart) {
-    commitLock.lock();
+      SampleBatch batch, MemSeries[] series, boolean[] firstOfSeries, CommitScratch scratch,
+      ByteSink samplesRecord, long truncationsAtStart) {
+    int n = batch.size();
+    scratch.ensure(n);
+    long seq;
+    boolean isolate;
+    long low;
+    ReentrantLock lock = commits.lock;
+    lock.lock();
     try {
       ensureOpen();
       if (epoch != truncationsAtStart && resolveRemoved(batch, series)) {
         samplesRecord.clear();
         WalRecords.encodeSamples(samplesRecord, batch);
       }
-      // Writers all hold the commit lock, so the series' last samples can be read as they are.
-      for (int i = 0; i < batch.size(); i++) {
+      for (int i = 0; i < n; i++) {
         if (!firstOfSeries[i]) {
           continue;
         }
@@ -201,7 +208,7 @@ public final class Head implements AutoCloseable {
         switch (s.check(t, batch.valueBits(i))) {
           case OUT_OF_ORDER -> {
             if (rejectsOutOfOrder()) {
-              throw SampleRejectedException.outOfOrder(s.labels, t, s.lastTime());
+              throw SampleRejectedException.outOfOrder(s.labels, t, s.loggedTime());
             }
           }
           case DUPLICATE_DIFFERENT_VALUE -> throw SampleRejectedException.duplicate(s.labels, t);
@@ -209,37 +216,34 @@ public final class Head implements AutoCloseable {
         }
       }
       logUnloggedSeries();
-      if (wal != null && batch.size() > 0) {
+      if (wal != null && n > 0) {
         wal.log(samplesRecord.array(), 0, samplesRecord.length());
       }
-      long seq = ++lastCommitSeq;
-      // No reader can open while this lock is held; with none open, nobody needs to tell this
-      // commit's samples apart.
-      boolean isolate = readers.openReaders() > 0;
-      long low = isolate ? readers.lowWatermark(completedSeq) : completedSeq;
-      long batchMin = Long.MAX_VALUE;
-      long batchMax = Long.MIN_VALUE;
-      long chunkRange = options.chunkRange();
-      for (int i = 0; i < batch.size(); i++) {
-        long t = batch.time(i);
-        int result = isolate
-            ? series[i].appendInCommit(seq, low, t, batch.valueBits(i), chunkRange, arena)
-            : series[i].appendWithoutReaders(t, batch.valueBits(i), chunkRange, arena);
-        if (result == MemSeries.APPENDED) {
-          batchMin = Math.min(batchMin, t);
-          batchMax = Math.max(batchMax, t);
-        } else if (result == MemSeries.OUT_OF_ORDER) {
-          droppedOutOfOrder.incrementAndGet();
+      for (int i = 0; i < n; i++) {
+        scratch.decisions[i] = (byte) series[i].log(batch.time(i), batch.valueBits(i));
+      }
+      // Commits started with no reader open or opening need no bookkeeping for readers: a reader
+      // opening waits for them.
+      isolate = readers.openReaders() > 0 || commits.readersOpening();
+      seq = commits.begin(isolate);
+      low = isolate ? readers.lowWatermark(commits.completedSeq()) : 0;
+      for (int i = 0; i < n; i++) {
+        if (firstOfSeries[i]) {
+          // A series can start twice in one batch when a truncation made two references resolve
+          // to it; its second start follows the first in this very commit and waits for nothing.
+          long previous = series[i].takeLoggedSeq(seq);
+          scratch.previous[i] = previous == seq ? 0 : previous;
         }
       }
-      if (batchMin <= batchMax) {
-        extendTimeRange(batchMin, batchMax);
-      }
-      completedSeq = seq;
     } catch (IOException e) {
       throw new UncheckedIOException("writing the WAL failed; the batch was not committed", e);
     } finally {
-      commitLock.unlock();
+      lock.unlock();
+    }
+    try {
+      apply(batch, series, firstOfSeries, scratch, seq, isolate, low);
+    } finally {
+      commits.complete(seq, isolate);
     }
     if (wal != null && options.walSyncEveryCommit()) {
       try {
@@ -247,6 +251,44 @@ public final class Head implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("syncing the WAL failed", e);
       }
+    }
+  }
+
+  private void apply(
+      SampleBatch batch, MemSeries[] series, boolean[] firstOfSeries, CommitScratch scratch,
+      long seq, boolean isolate, long low) {
+    long batchMin = Long.MAX_VALUE;
+    long batchMax = Long.MIN_VALUE;
+    long chunkRange = options.chunkRange();
+    int n = batch.size();
+    for (int i = 0; i < n; i++) {
+      MemSeries s = series[i];
+      if (firstOfSeries[i]) {
+        s.awaitApplied(scratch.previous[i]);
+      }
+      int decision = scratch.decisions[i];
+      if (decision != MemSeries.APPENDED) {
+        if (decision == MemSeries.OUT_OF_ORDER) {
+          droppedOutOfOrder.incrementAndGet();
+        }
+        continue;
+      }
+      long t = batch.time(i);
+      if (isolate) {
+        s.appendIsolated(seq, low, t, batch.valueBits(i), chunkRange, arena);
+      } else {
+        s.appendDirect(t, batch.valueBits(i), chunkRange, arena);
+      }
+      batchMin = Math.min(batchMin, t);
+      batchMax = Math.max(batchMax, t);
+    }
+    for (int i = 0; i < n; i++) {
+      if (firstOfSeries[i]) {
+        series[i].markApplied(seq);
+      }
+    }
+    if (batchMin <= batchMax) {
+      extendTimeRange(batchMin, batchMax);
     }
   }
 
@@ -265,7 +307,7 @@ public final class Head implements AutoCloseable {
     return changed;
   }
 
-  // Series records go to the log before any samples that refer to them. Called under commitLock.
+  // Series records go to the log before any samples that refer to them. Under the commit lock.
   private void logUnloggedSeries() throws IOException {
     MemSeries[] pending;
     synchronized (unloggedSeries) {
@@ -294,16 +336,20 @@ public final class Head implements AutoCloseable {
   /** Opens a reader of {@code [minTime, maxTime]} that sees the head as of the last commit. */
   public HeadReader reader(long minTime, long maxTime) {
     ensureOpen();
-    // Readers open between commits: a commit that starts with no reader open then needs no
-    // per-series bookkeeping for readers (see commit). The wait is one commit at most.
+    // A reader waits for commits applied without reader bookkeeping (see commit); new commits
+    // keep that bookkeeping meanwhile, so the wait is bounded by the commits already applying.
     long snapshot;
     long id;
-    commitLock.lock();
+    commits.lock.lock();
     try {
-      snapshot = completedSeq;
+      commits.awaitIsolation();
+      snapshot = commits.completedSeq();
       id = readers.open(snapshot, epoch, minTime, maxTime);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening a reader of the head", e);
     } finally {
-      commitLock.unlock();
+      commits.lock.unlock();
     }
     return new HeadReader(this, id, snapshot, minTime, maxTime);
   }
@@ -330,12 +376,12 @@ public final class Head implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for readers of the head", e);
     }
-    commitLock.lock();
+    lockQuiescent();
     try {
       minValidTime = Math.max(minValidTime, mint);
       SlotList freed = new SlotList();
       List<MemSeries> removed = new ArrayList<>();
-      long low = readers.lowWatermark(completedSeq);
+      long low = readers.lowWatermark(commits.completedSeq());
       series.forEach(s -> {
         if (s.truncateBefore(mint, freed)) {
           removed.add(s);
@@ -364,7 +410,7 @@ public final class Head implements AutoCloseable {
       }
       return removed.size();
     } finally {
-      commitLock.unlock();
+      commits.lock.unlock();
       freeDeferred();
     }
   }
@@ -443,7 +489,7 @@ public final class Head implements AutoCloseable {
    * them for good.
    */
   public void delete(long mint, long maxt, LabelMatcher... matchers) throws IOException {
-    commitLock.lock();
+    lockQuiescent();
     try {
       ensureOpen();
       List<long[]> stones = new ArrayList<>();
@@ -480,7 +526,7 @@ public final class Head implements AutoCloseable {
         addTombstone(st[0], st[1], st[2]);
       }
     } finally {
-      commitLock.unlock();
+      commits.lock.unlock();
     }
   }
 
@@ -571,7 +617,7 @@ public final class Head implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for readers of the head to close", e);
     }
-    commitLock.lock();
+    lockQuiescent();
     try {
       if (closed) {
         return;
@@ -589,7 +635,20 @@ public final class Head implements AutoCloseable {
         }
       }
     } finally {
-      commitLock.unlock();
+      commits.lock.unlock();
+    }
+  }
+
+  // Takes the commit lock and waits until no commit is still applying: for work that changes
+  // series outside a commit.
+  private void lockQuiescent() {
+    commits.lock.lock();
+    try {
+      commits.awaitQuiescent();
+    } catch (InterruptedException e) {
+      commits.lock.unlock();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for commits to finish", e);
     }
   }
 }

@@ -27,6 +27,7 @@ final class HeadAppender implements Appender {
   // Series reference -> index in `batch` of its latest sample.
   private final LongLongMap latestInBatch = new LongLongMap();
   private final ByteSink record = new ByteSink(1024);
+  private final CommitScratch scratch = new CommitScratch();
   private long truncationsAtStart = -1;
 
   HeadAppender(Head head) {
@@ -106,7 +107,7 @@ final class HeadAppender implements Appender {
       case DUPLICATE_DIFFERENT_VALUE:
         throw SampleRejectedException.duplicate(s.labels, t);
       case OUT_OF_ORDER:
-        rejectOutOfOrder(s, t, s.lastTime());
+        rejectOutOfOrder(s, t, s.loggedTime());
         return true;
       default:
         return false;
@@ -128,7 +129,7 @@ final class HeadAppender implements Appender {
       if (batch.size() > 0) {
         WalRecords.encodeSamples(record, batch);
       }
-      head.commit(batch, batchSeries, firstOfSeries, record, truncationsAtStart);
+      head.commit(batch, batchSeries, firstOfSeries, scratch, record, truncationsAtStart);
     } finally {
       reset();
     }

@@ -7,7 +7,10 @@ import dev.strata.tsdb.storage.ChunkSeriesCursor;
 import dev.strata.tsdb.tombstones.Intervals;
 import dev.strata.tsdb.tombstones.TombstoneSet;
 
-/** Head series in label order, each snapshot under its lock when the cursor reaches it. */
+/**
+ * Head series in the order of the given refs, each snapshot under its lock when the cursor reaches
+ * it.
+ */
 final class HeadChunkSeriesCursor implements ChunkSeriesCursor {
   private final HeadReader reader;
   private final long[] refs;

@@ -62,6 +62,23 @@ public final class HeadReader implements BlockReader {
         this, refs, Math.max(mint, minTime), Math.min(maxt, maxTime), tombstones);
   }
 
+  /**
+   * Like {@link #select}, but with series in reference order (the order they were created, or
+   * logged) rather than label order. Prometheus's head answers so when a query does not ask for
+   * sorted series and the head is all it reads, which {@code promtool tsdb dump} shows; a tool
+   * reproducing its output needs the same order.
+   */
+  public ChunkSeriesCursor selectInReferenceOrder(
+      long mint, long maxt, LabelMatcher... matchers) {
+    Postings matching =
+        matchers.length == 0
+            ? head.postings.all()
+            : LabelPostings.forMatchers(head.postings, matchers);
+    return new HeadChunkSeriesCursor(
+        this, Postings.toArray(matching), Math.max(mint, minTime), Math.min(maxt, maxTime),
+        tombstones);
+  }
+
   private long[] allRefsInLabelOrder() {
     return sortedByLabels(head.postings.all());
   }

@@ -49,6 +49,15 @@ final class MemSeries {
   // it then resolve its labels to the series that replaces it.
   private volatile boolean removed;
 
+  // What the log holds for this series: ahead of the applied state while commits are applied.
+  // Written under the commit lock only; read there exactly, and elsewhere as an early hint.
+  private long loggedTime = Long.MIN_VALUE;
+  private long loggedValueBits;
+  private boolean loggedAny;
+  private long loggedSeq; // the last commit that logged samples of this series
+  // The last commit applied to this series; commits apply to a series in the order they logged.
+  private volatile long appliedSeq;
+
   MemSeries(long ref, Labels labels) {
     this.ref = ref;
     this.labels = labels;
@@ -70,19 +79,74 @@ final class MemSeries {
   }
 
   /**
-   * Checks a sample against the last committed one. Reads without locking: exact under the head's
-   * commit lock (every writer holds it), a good early answer anywhere else (the commit checks
-   * again).
+   * Checks a sample against the last logged one. Reads without locking: exact under the head's
+   * commit lock (every writer of the logged state holds it), a good early answer anywhere else
+   * (the commit checks again).
    */
   Check check(long t, long valueBits) {
-    return checkLocked(t, valueBits);
+    if (!loggedAny || t > loggedTime) {
+      return Check.OK;
+    }
+    if (t == loggedTime) {
+      return valueBits == loggedValueBits ? Check.DUPLICATE : Check.DUPLICATE_DIFFERENT_VALUE;
+    }
+    return Check.OUT_OF_ORDER;
+  }
+
+  /**
+   * Under the commit lock, for a sample that passed {@link #check}: records it as logged if it
+   * will be appended, and says what the commit will do with it.
+   */
+  int log(long t, long valueBits) {
+    Check c = check(t, valueBits);
+    if (c == Check.DUPLICATE) {
+      return DUPLICATE_SKIPPED;
+    }
+    if (c != Check.OK) {
+      return OUT_OF_ORDER;
+    }
+    loggedTime = t;
+    loggedValueBits = valueBits;
+    loggedAny = true;
+    return APPENDED;
+  }
+
+  /** Under the commit lock: makes {@code seq} the last commit logging samples here. */
+  long takeLoggedSeq(long seq) {
+    long previous = loggedSeq;
+    loggedSeq = seq;
+    return previous;
+  }
+
+  /** Waits until the commit logged before this one ({@code previous}) is applied here. */
+  void awaitApplied(long previous) {
+    while (appliedSeq < previous) {
+      Thread.onSpinWait();
+    }
+  }
+
+  void markApplied(long seq) {
+    appliedSeq = seq;
+  }
+
+  /** Makes the logged state the applied one; after replay, which appends directly. */
+  void syncLoggedState() {
+    loggedTime = lastTime;
+    loggedValueBits = lastValueBits;
+    loggedAny = samplesTotal > 0;
+  }
+
+  /** Time of the last logged sample; read without locking, as {@link #check}. */
+  long loggedTime() {
+    return loggedTime;
   }
 
   boolean removed() {
     return removed;
   }
 
-  private Check checkLocked(long t, long valueBits) {
+  // Against the applied state: used by replay, where logged and applied are the same.
+  private Check checkApplied(long t, long valueBits) {
     if (samplesTotal == 0 || t > lastTime) {
       return Check.OK;
     }
@@ -97,31 +161,30 @@ final class MemSeries {
   static final int OUT_OF_ORDER = 2;
 
   /**
-   * Appends a sample as part of commit {@code seq}: records the commit for readers' snapshots,
-   * then appends, unless the sample repeats the last one or is out of order (then nothing changes).
+   * Appends a sample the commit decided to append ({@link #log}) as part of commit {@code seq}
+   * while readers may be open: records the commit for their snapshots, under the monitor they
+   * take.
    */
-  synchronized int appendInCommit(
+  synchronized void appendIsolated(
       long seq, long lowWatermark, long t, long valueBits, long chunkRange, SlabArena arena) {
-    Check c = checkLocked(t, valueBits);
-    if (c == Check.DUPLICATE) {
-      return DUPLICATE_SKIPPED;
-    }
-    if (c != Check.OK) {
-      return OUT_OF_ORDER;
-    }
     beginCommit(seq, lowWatermark);
     append(t, valueBits, chunkRange, arena);
-    return APPENDED;
   }
 
   /**
-   * Appends as {@link #appendInCommit} does, for a commit during which no reader is open (the head
-   * lets no reader open while it commits) or for replay: nobody can look at the series meanwhile,
-   * so neither its monitor nor commit bookkeeping is needed. Called under the commit lock, whose
-   * release publishes the changes to readers opened later.
+   * Appends a sample the commit decided to append ({@link #log}), while no reader is open: no
+   * monitor, no bookkeeping for readers. The commit's completion publishes it.
    */
-  int appendWithoutReaders(long t, long valueBits, long chunkRange, SlabArena arena) {
-    Check c = checkLocked(t, valueBits);
+  void appendDirect(long t, long valueBits, long chunkRange, SlabArena arena) {
+    append(t, valueBits, chunkRange, arena);
+  }
+
+  /**
+   * Replay: checks a sample against the applied state and appends it, with nobody else looking.
+   * {@link #syncLoggedState} follows the whole replay.
+   */
+  int replay(long t, long valueBits, long chunkRange, SlabArena arena) {
+    Check c = checkApplied(t, valueBits);
     if (c == Check.DUPLICATE) {
       return DUPLICATE_SKIPPED;
     }
@@ -167,7 +230,7 @@ final class MemSeries {
   }
 
   /**
-   * Appends a sample that {@link #check} accepted, cutting chunks as Prometheus does.
+   * Appends a sample that the commit decided to append, cutting chunks as Prometheus does.
    *
    * @return true if a chunk was completed
    */

@@ -59,6 +59,7 @@ final class WalReplay {
         r.bytesDropped = WalRepair.repair(walDir, e);
       }
     }
+    head.series.forEach(MemSeries::syncLoggedState);
     LOG.info(
         "WAL replay of {} took {} ms: {} series records, {} samples, {} tombstones, {} samples of"
             + " unknown series and {} out-of-order samples skipped, {} damaged bytes dropped",
@@ -108,7 +109,7 @@ final class WalReplay {
       if (t < minValid) {
         continue; // already in a block
       }
-      int result = s.appendWithoutReaders(t, samples.valueBits(i), head.options.chunkRange(), head.arena);
+      int result = s.replay(t, samples.valueBits(i), head.options.chunkRange(), head.arena);
       if (result == MemSeries.APPENDED) {
         samplesReplayed++;
         head.extendTimeRange(t, t);

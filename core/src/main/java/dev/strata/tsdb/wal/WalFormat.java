@@ -14,9 +14,9 @@ import java.util.stream.Stream;
  * the fragment's data). Records never cross segments.
  *
  * <p>The header's type byte holds the fragment type in its low 3 bits and compression flags above.
- * Prometheus uses bit 3 for Snappy (and newer versions bit 4 for zstd); Strata's optional LZ4
- * compression uses bit 5, so a WAL written with LZ4 is readable by Strata only, while an
- * uncompressed WAL is readable by Prometheus.
+ * Prometheus uses bit 3 for Snappy (and newer versions bit 4 for zstd); Strata reads Snappy, and
+ * its optional LZ4 compression uses bit 5, so a WAL written with LZ4 is readable by Strata only,
+ * while an uncompressed WAL is readable by Prometheus.
  */
 public final class WalFormat {
   public static final int PAGE_SIZE = 32 * 1024;

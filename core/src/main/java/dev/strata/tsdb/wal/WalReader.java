@@ -40,7 +40,8 @@ public final class WalReader implements Closeable {
   private final Path dir;
   private final List<Integer> segments;
   private final CRC32C crc = new CRC32C();
-  private final WalCompression compression = new WalCompression();
+  private final WalCompression lz4 = new WalCompression();
+  private final SnappyDecoder snappy = new SnappyDecoder();
   private final byte[] page = new byte[PAGE_SIZE];
 
   private int segmentPosition = -1; // position in `segments`
@@ -87,7 +88,7 @@ public final class WalReader implements Closeable {
   public boolean next() throws IOException {
     recordLength = 0;
     int fragments = 0;
-    boolean compressed = false;
+    int compression = 0;
     while (true) {
       if (pagePos + RECORD_HEADER_SIZE > pageLength || pagePos == PAGE_SIZE) {
         // Past the fragments this page can hold: the next fragment starts on the next page.
@@ -111,12 +112,11 @@ public final class WalReader implements Closeable {
       if (type > TYPE_LAST) {
         throw corrupt(damageOffset, "unknown fragment type " + type);
       }
-      if ((header & (SNAPPY_FLAG | ZSTD_FLAG)) != 0) {
+      if ((header & ZSTD_FLAG) != 0) {
         throw corrupt(
             damageOffset,
-            "record is compressed with "
-                + ((header & SNAPPY_FLAG) != 0 ? "Snappy" : "zstd")
-                + " by Prometheus, which Strata does not read; only uncompressed or LZ4 logs");
+            "record is compressed with zstd (Prometheus 2.51 and later), which Strata does not"
+                + " read; uncompressed, Snappy and LZ4 logs are read");
       }
       int length = ((page[pagePos + 1] & 0xFF) << 8) | (page[pagePos + 2] & 0xFF);
       int dataStart = pagePos + RECORD_HEADER_SIZE;
@@ -149,13 +149,13 @@ public final class WalReader implements Closeable {
       if (fragments == 0) {
         recordOffset = fragmentOffset;
         recordSegment = segments.get(segmentPosition);
-        compressed = (header & LZ4_FLAG) != 0;
+        compression = header & (LZ4_FLAG | SNAPPY_FLAG);
       }
       append(page, dataStart, length);
       pagePos = dataStart + length;
       fragments++;
       if (type == TYPE_FULL || type == TYPE_LAST) {
-        finish(compressed);
+        finish(compression);
         return true;
       }
     }
@@ -169,19 +169,25 @@ public final class WalReader implements Closeable {
     recordLength += len;
   }
 
-  private void finish(boolean compressed) throws WalCorruptionException {
-    if (!compressed) {
+  private void finish(int flags) throws WalCorruptionException {
+    if (flags == 0) {
       current = record;
       currentLength = recordLength;
       return;
     }
     try {
-      decompressed = compression.decompress(record, 0, recordLength, decompressed);
+      if ((flags & SNAPPY_FLAG) != 0) {
+        snappy.decompress(record, 0, recordLength);
+        current = snappy.buffer();
+        currentLength = snappy.length();
+      } else {
+        decompressed = lz4.decompress(record, 0, recordLength, decompressed);
+        current = decompressed;
+        currentLength = lz4.length();
+      }
     } catch (IllegalArgumentException e) {
       throw corrupt(recordOffset, e.getMessage());
     }
-    current = decompressed;
-    currentLength = compression.length();
   }
 
   private void checkZeroPadding(int from) throws WalCorruptionException {

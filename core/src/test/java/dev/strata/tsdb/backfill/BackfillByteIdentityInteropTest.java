@@ -8,8 +8,8 @@ import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.BlockMetaFile;
 import dev.strata.tsdb.testing.Interop;
+import dev.strata.tsdb.testing.OpenMetricsText;
 import dev.strata.tsdb.testing.Promtool;
-import dev.strata.tsdb.textparse.GoFloatFormat;
 import dev.strata.tsdb.textparse.OpenMetricsInput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,42 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class BackfillByteIdentityInteropTest {
   @TempDir Path tmp;
 
-  static String input(long seed, int series, int samples, boolean irregular) {
-    Random rnd = new Random(seed);
-    StringBuilder sb = new StringBuilder();
-    String[] kinds = {"counter", "gauge", "gauge", "untyped"};
-    for (int s = 0; s < series; s++) {
-      String name = "metric_" + (s % 5) + (kinds[s % 4].equals("counter") ? "_total" : "");
-      if (s < 5) {
-        sb.append("# TYPE ").append(name.replace("_total", "")).append(' ')
-            .append(kinds[s % 4].equals("untyped") ? "unknown" : kinds[s % 4]).append('\n');
-      }
-      long t = 1_700_000_000_000L - 3 * 3_600_000L + rnd.nextInt(1_000_000);
-      double v = rnd.nextInt(1000);
-      for (int i = 0; i < samples; i++) {
-        switch (s % 6) {
-          case 0 -> v += rnd.nextInt(100);
-          case 1 -> v = Math.round((v + rnd.nextGaussian()) * 100) / 100.0;
-          case 2 -> v = 42;
-          case 3 -> v = i % 50 == 7 ? Double.NaN : rnd.nextDouble();
-          case 4 -> v = i % 97 == 3 ? Double.POSITIVE_INFINITY : -rnd.nextInt(10_000) * 1e-3;
-          default -> v = rnd.nextLong() / 1e5;
-        }
-        sb.append(name).append("{instance=\"host-").append(s).append("\",job=\"j").append(s % 3)
-            .append("\"} ").append(GoFloatFormat.format(v)).append(' ')
-            .append(t / 1000).append('.').append(String.format("%03d", t % 1000)).append('\n');
-        t += irregular ? 1 + rnd.nextInt(60_000) : 15_000;
-      }
-    }
-    sb.append("# EOF\n");
-    return sb.toString();
-  }
-
   @Test
   void sameBytesAsPromtool() throws Exception {
     for (int round = 0; round < 3; round++) {
       Path in = tmp.resolve("input-" + round + ".om");
-      Files.writeString(in, input(round, 20 + round * 30, 800 + round * 700, round == 2), StandardCharsets.UTF_8);
+      Files.writeString(in, OpenMetricsText.generate(round, 20 + round * 30, 800 + round * 700, round == 2), StandardCharsets.UTF_8);
       Path theirs = tmp.resolve("promtool-" + round);
       Path ours = tmp.resolve("strata-" + round);
       Promtool.run(tmp, "tsdb", "create-blocks-from", "openmetrics", in.toString(), theirs.toString())

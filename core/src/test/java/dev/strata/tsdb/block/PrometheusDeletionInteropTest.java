@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.tsdb.block.BlockDirectories.BlockDirectory;
 import dev.strata.tsdb.testing.Interop;
+import dev.strata.tsdb.testing.PrometheusServer;
 import dev.strata.tsdb.testing.Promtool;
 import dev.strata.tsdb.tombstones.Interval;
 import dev.strata.tsdb.tombstones.TombstoneSet;

@@ -1,123 +1,171 @@
 package dev.strata.examples.cli;
 
-import dev.strata.examples.data.SyntheticSeries;
-import dev.strata.examples.data.SyntheticSeries.Kind;
-import dev.strata.tsdb.chunkenc.ArenaChunkBuffer;
-import dev.strata.tsdb.chunkenc.XorChunkAppender;
-import dev.strata.tsdb.chunkenc.XorChunkIterator;
-import dev.strata.tsdb.memory.SlabArena;
+import dev.strata.examples.data.NodeExporterSimulator;
+import dev.strata.tsdb.Tsdb;
+import dev.strata.tsdb.TsdbOptions;
+import dev.strata.tsdb.TsdbStats;
+import dev.strata.tsdb.block.BlockMeta;
+import dev.strata.tsdb.fileutil.FileTrees;
+import dev.strata.tsdb.labels.LabelMatcher;
+import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.storage.Appender;
+import dev.strata.tsdb.storage.Querier;
+import dev.strata.tsdb.storage.SampleIterator;
+import dev.strata.tsdb.storage.SeriesSet;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code strata demo}: encodes a few hours of realistic synthetic series into off-heap XOR chunks,
- * decodes them again, checks every sample, and prints compression and speed per kind of series.
+ * {@code strata demo}: the whole pipeline on simulated data. A fleet of node-exporter-like hosts is
+ * scraped every 15 s over a few past days (backfilled as fast as the database takes it), the head
+ * is cut into blocks and the blocks merged, and then the demo prints the blocks, the compression
+ * and a few queries. The data directory has Prometheus's layout: {@code promtool tsdb dump} reads
+ * it.
  */
 @Command(
     name = "demo",
-    description = "Encode hours of synthetic series into off-heap XOR chunks and report size and speed.")
+    description = "Ingest days of simulated node-exporter metrics, compact them into blocks, query them.")
 final class DemoCommand implements Callable<Integer> {
+  private static final long SCRAPE_MS = 15_000;
 
-  /** Prometheus cuts head chunks at about 120 samples; do the same. */
-  private static final int SAMPLES_PER_CHUNK = 120;
+  @Option(names = "--data-dir", defaultValue = "strata-demo-data",
+      description = "Where the database goes (replaced if it holds an earlier demo; default ${DEFAULT-VALUE}).")
+  Path dataDir;
 
-  @Option(names = "--series", defaultValue = "2000", description = "Series per kind (default ${DEFAULT-VALUE}).")
-  int seriesPerKind;
+  @Option(names = "--hosts", defaultValue = "50", description = "Simulated hosts, ~60 series each (default ${DEFAULT-VALUE}).")
+  int hosts;
 
-  @Option(names = "--hours", defaultValue = "6", description = "Hours of 15 s scrapes per series (default ${DEFAULT-VALUE}).")
-  int hours;
+  @Option(names = "--days", defaultValue = "2", description = "Days of scrapes to backfill (default ${DEFAULT-VALUE}).")
+  int days;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    int samplesPerSeries = (int) (hours * 3_600_000L / SyntheticSeries.SCRAPE_INTERVAL_MS);
-    out.printf(
-        "Strata demo: %d series x %d h of 15 s scrapes (%d samples per series), off-heap XOR chunks%n%n",
-        seriesPerKind * SyntheticSeries.realisticKinds().length, hours, samplesPerSeries);
-    out.printf("%-10s %12s %14s %14s %14s%n", "kind", "samples", "bytes/sample", "encode ns/smp", "decode ns/smp");
-
-    long totalSamples = 0;
-    long totalBytes = 0;
-    Kind[] kinds = {Kind.COUNTER, Kind.GAUGE, Kind.CONSTANT, Kind.RATIO, Kind.RANDOM};
-    for (Kind kind : kinds) {
-      KindResult r = run(kind, samplesPerSeries);
-      out.printf(
-          "%-10s %12d %14.3f %14.1f %14.1f%n",
-          kind.name().toLowerCase(), r.samples, (double) r.bytes / r.samples,
-          (double) r.encodeNanos / r.samples, (double) r.decodeNanos / r.samples);
-      if (kind != Kind.RANDOM) {
-        totalSamples += r.samples;
-        totalBytes += r.bytes;
-      }
+    if (!prepare(dataDir)) {
+      spec.commandLine().getErr().printf(
+          "strata demo: %s holds files that are not an earlier demo's; pass an empty or new directory"
+              + " with --data-dir%n", dataDir);
+      return 2;
     }
-    out.printf(
-        "%nrealistic mix: %.3f bytes/sample (raw samples are 16 bytes: %.1fx smaller)%n",
-        (double) totalBytes / totalSamples, 16.0 * totalSamples / totalBytes);
-    out.println("every decoded sample matched its input bit for bit");
-    out.println("(timings include warm-up; `benchmarks/` has the JMH figures)");
+    NodeExporterSimulator fleet = new NodeExporterSimulator(hosts, 42);
+    List<Labels> series = fleet.series();
+    long end = (Instant.now().toEpochMilli() / SCRAPE_MS) * SCRAPE_MS;
+    long start = end - Duration.ofDays(days).toMillis();
+    int scrapes = (int) ((end - start) / SCRAPE_MS);
+    out.printf("Strata demo: %d hosts, %d series, %d days of 15 s scrapes (%,d samples) into %s%n%n",
+        hosts, series.size(), days, (long) scrapes * series.size(), dataDir.toAbsolutePath());
+
+    try (Tsdb db = Tsdb.open(dataDir, TsdbOptions.defaults())) {
+      long ingestStart = System.nanoTime();
+      long[] refs = new long[series.size()];
+      Appender app = db.appender();
+      for (int s = 0; s < scrapes; s++) {
+        long t = start + s * SCRAPE_MS;
+        fleet.scrape();
+        for (int i = 0; i < refs.length; i++) {
+          refs[i] = refs[i] == 0 ? app.append(series.get(i), t, fleet.value(i)) : app.append(refs[i], t, fleet.value(i));
+        }
+        app.commit();
+      }
+      double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
+      long samples = (long) scrapes * series.size();
+      out.printf("ingested %,d samples in %.1f s (%,.0f samples/s, WAL on)%n", samples, ingestSeconds, samples / ingestSeconds);
+
+      long compactStart = System.nanoTime();
+      db.compact();
+      out.printf("compaction settled in %.1f s%n%n", (System.nanoTime() - compactStart) / 1e9);
+
+      printBlocks(out, db.blocks());
+      TsdbStats stats = db.stats();
+      long blockSamples = db.blocks().stream().mapToLong(b -> b.stats().numSamples()).sum();
+      out.printf("%nblocks: %,d bytes for %,d samples = %.2f bytes/sample (16 bytes raw)%n",
+          stats.blockBytes(), blockSamples, (double) stats.blockBytes() / Math.max(1, blockSamples));
+      out.printf("head:   %,d series, %,d chunks, %,d off-heap chunk bytes, %.0f bytes/series of bookkeeping, WAL %,d bytes%n%n",
+          stats.headSeries(), stats.headChunks(), stats.headOffHeapChunkBytes(), stats.overheadBytesPerSeries(), stats.walBytes());
+
+      queries(out, db, end);
+    }
+    out.printf("%nThe directory is in Prometheus's layout; try: promtool tsdb list %s%n", dataDir);
     return 0;
   }
 
-  private record KindResult(long samples, long bytes, long encodeNanos, long decodeNanos) {}
-
-  private KindResult run(Kind kind, int samplesPerSeries) {
-    long[] ts = new long[samplesPerSeries];
-    double[] vs = new double[samplesPerSeries];
-    int chunksPerSeries = (samplesPerSeries + SAMPLES_PER_CHUNK - 1) / SAMPLES_PER_CHUNK;
-    long[] handles = new long[chunksPerSeries];
-    int[] lengths = new int[chunksPerSeries];
-    XorChunkIterator it = new XorChunkIterator();
-    long samples = 0;
-    long bytes = 0;
-    long encodeNanos = 0;
-    long decodeNanos = 0;
-    try (SlabArena arena = new SlabArena()) {
-      for (int s = 0; s < seriesPerKind; s++) {
-        SyntheticSeries.fill(kind, 31L * s + kind.ordinal(), 1_700_000_000_000L, ts, vs);
-
-        long start = System.nanoTime();
-        for (int c = 0; c < chunksPerSeries; c++) {
-          ArenaChunkBuffer buf = new ArenaChunkBuffer(arena, 256);
-          XorChunkAppender app = XorChunkAppender.create(buf);
-          int from = c * SAMPLES_PER_CHUNK;
-          int to = Math.min(from + SAMPLES_PER_CHUNK, samplesPerSeries);
-          for (int i = from; i < to; i++) {
-            app.append(ts[i], vs[i]);
-          }
-          buf.trimTo(app.byteLength());
-          handles[c] = buf.handle();
-          lengths[c] = app.byteLength();
+  // Only an earlier demo's data is replaced; returns false for a directory holding anything else.
+  private static boolean prepare(Path dir) throws Exception {
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        boolean ours = entries.allMatch(p -> {
+          String n = p.getFileName().toString();
+          return n.equals("wal") || n.equals("lock") || n.length() == 26 || n.contains(".tmp");
+        });
+        if (!ours) {
+          return false;
         }
-        encodeNanos += System.nanoTime() - start;
-
-        start = System.nanoTime();
-        int i = 0;
-        boolean match = true;
-        for (int c = 0; c < chunksPerSeries; c++) {
-          it.reset(new ArenaChunkBuffer(arena, handles[c]), lengths[c]);
-          while (it.next()) {
-            match &= it.atT() == ts[i]
-                && it.atValueBits() == Double.doubleToRawLongBits(vs[i]);
-            i++;
-          }
-        }
-        decodeNanos += System.nanoTime() - start;
-        if (!match || i != samplesPerSeries) {
-          throw new IllegalStateException("decoded samples differ from the input for " + kind);
-        }
-
-        for (int c = 0; c < chunksPerSeries; c++) {
-          bytes += lengths[c];
-          arena.free(handles[c]);
-        }
-        samples += samplesPerSeries;
       }
+      FileTrees.deleteRecursively(dir);
     }
-    return new KindResult(samples, bytes, encodeNanos, decodeNanos);
+    return true;
+  }
+
+  private static void printBlocks(PrintWriter out, List<BlockMeta> blocks) {
+    out.printf("%-26s  %-20s  %-20s  %6s  %12s  %8s  %7s%n", "BLOCK ULID", "MIN TIME", "MAX TIME", "LEVEL", "SAMPLES", "CHUNKS", "SERIES");
+    for (BlockMeta b : blocks) {
+      out.printf("%-26s  %-20s  %-20s  %6d  %,12d  %,8d  %,7d%n", b.ulid(),
+          Instant.ofEpochMilli(b.minTime()).toString().substring(0, 19),
+          Instant.ofEpochMilli(b.maxTime()).toString().substring(0, 19),
+          b.compaction().level(), b.stats().numSamples(), b.stats().numChunks(), b.stats().numSeries());
+    }
+  }
+
+  private static void queries(PrintWriter out, Tsdb db, long end) {
+    long hour = 3_600_000;
+    long t0 = System.nanoTime();
+    try (Querier q = db.querier(end - hour, end)) {
+      out.println("busiest CPUs over the last hour (non-idle CPU seconds per second):");
+      SeriesSet set = q.select(LabelMatcher.equal("__name__", "node_cpu_seconds_total"), LabelMatcher.equal("mode", "user"),
+          LabelMatcher.regex("instance", "node-00[0-4]:9100"));
+      while (set.next()) {
+        SampleIterator it = set.at().samples();
+        double first = Double.NaN;
+        double last = Double.NaN;
+        long firstT = 0;
+        long lastT = 0;
+        while (it.next()) {
+          if (Double.isNaN(first)) {
+            first = it.v();
+            firstT = it.t();
+          }
+          last = it.v();
+          lastT = it.t();
+        }
+        out.printf("  %s  %.3f%n", set.at().labels(), (last - first) / ((lastT - firstT) / 1000.0));
+      }
+      out.printf("regions: %s%n", q.labelValues("region"));
+      out.printf("distinct metric names: %d%n", q.labelValues("__name__").size());
+    }
+    try (Querier q = db.querier(Long.MIN_VALUE, end)) {
+      SeriesSet set = q.select(LabelMatcher.equal("__name__", "node_memory_MemAvailable_bytes"), LabelMatcher.equal("instance", "node-000:9100"));
+      long samples = 0;
+      double min = Double.MAX_VALUE;
+      while (set.next()) {
+        SampleIterator it = set.at().samples();
+        while (it.next()) {
+          samples++;
+          min = Math.min(min, it.v());
+        }
+      }
+      out.printf("lowest available memory on node-000 over the whole range: %.0f MiB (%,d samples read from blocks and head)%n",
+          min / (1 << 20), samples);
+    }
+    out.printf("queries took %.1f ms%n", (System.nanoTime() - t0) / 1e6);
   }
 }

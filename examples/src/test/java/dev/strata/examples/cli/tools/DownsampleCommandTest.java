@@ -19,6 +19,7 @@ import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,40 @@ class DownsampleCommandTest {
     assertEquals(0, again.exit, again.err);
     assertTrue(again.out.contains("5m -> 1h"), again.out);
     assertEquals(2, BlockDirectories.list(out).size());
+  }
+
+  @Test
+  void dumpsTheChosenAggregateOfADownsampledBlock() throws Exception {
+    Path raw = rawBlock();
+    Path out = dir.resolve("out");
+    assertEquals(0, run("tools", "downsample", "--resolution=5m", raw.toString(), out.toString()).exit);
+    Files.createDirectories(out.resolve("wal")); // dump replays a head, as promtool's does
+
+    Run counts = run("tsdb", "dump", "--aggregate=count", out.toString());
+    assertEquals(0, counts.exit, counts.err);
+    List<String> lines = counts.out.lines().toList();
+    assertEquals(3 * 48, lines.size());
+    assertTrue(lines.stream().allMatch(l -> l.matches("\\{.*\\} 20 \\d+")), "20 samples a window");
+
+    // Series i1 holds t/1000 + 1; a window's max is its last sample, 285 s after it starts.
+    Run max = run("tsdb", "dump", "--aggregate=max", "--match={instance=\"i1\"}", out.toString());
+    assertEquals(0, max.exit, max.err);
+    List<String> maxLines = max.out.lines().toList();
+    assertEquals(48, maxLines.size());
+    for (int w = 0; w < 48; w++) {
+      String[] f = maxLines.get(w).substring(maxLines.get(w).indexOf('}') + 2).split(" ");
+      assertEquals(w * 300 + 285 + 1, Double.parseDouble(f[0]), maxLines.get(w));
+      assertEquals(w * 300_000L + 285_000, Long.parseLong(f[1]), maxLines.get(w));
+    }
+
+    Run unchosen = run("tsdb", "dump", out.toString());
+    assertEquals(1, unchosen.exit);
+    assertEquals("", unchosen.out);
+    assertTrue(unchosen.err.contains("is downsampled to 5m: choose what to dump with --aggregate"),
+        unchosen.err);
+    Run unknown = run("tsdb", "dump", "--aggregate=median", out.toString());
+    assertEquals(1, unknown.exit);
+    assertTrue(unknown.err.contains("unknown aggregate \"median\""), unknown.err);
   }
 
   @Test

@@ -1,6 +1,5 @@
-package dev.strata.tsdb.block;
+package dev.strata.tsdb.testing;
 
-import dev.strata.tsdb.testing.PrometheusToolsExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,10 +21,11 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * A real Prometheus 2.42 server on a data directory, with the admin API enabled, for tests that
- * need files only the server writes (tombstones after a deletion, blocks rewritten with parents).
- * Runs, fails or is skipped under the same rule as the {@code @Interop} tests.
+ * need files only the server writes (tombstones after a deletion, blocks rewritten with parents, a
+ * WAL compressed as Prometheus compresses it). Runs, fails or is skipped under the same rule as the
+ * {@code @Interop} tests. Listens on a free loopback port.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
@@ -41,7 +41,16 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   /** Starts Prometheus on {@code dataDir}, keeping its config and log in {@code workDir}. */
-  static PrometheusServer start(Path workDir, Path dataDir) throws Exception {
+  public static PrometheusServer start(Path workDir, Path dataDir) throws Exception {
+    return start(workDir, dataDir, port -> "global:\n  scrape_interval: 1m\n");
+  }
+
+  /**
+   * Starts Prometheus with the configuration {@code config} makes of the port it will listen on
+   * (so that it can scrape itself).
+   */
+  public static PrometheusServer start(
+      Path workDir, Path dataDir, java.util.function.IntFunction<String> config) throws Exception {
     Path binary =
         PrometheusToolsExtension.findOnPath("prometheus")
             .orElseThrow(
@@ -52,16 +61,16 @@ final class PrometheusServer implements AutoCloseable {
                   }
                   return new TestAbortedException("skipped: " + message);
                 });
-    Path config = workDir.resolve("prometheus.yml");
-    Files.writeString(config, "global:\n  scrape_interval: 1m\n");
-    Path log = workDir.resolve("prometheus.log");
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
+    Path configFile = workDir.resolve("prometheus.yml");
+    Files.writeString(configFile, config.apply(port));
+    Path log = workDir.resolve("prometheus.log");
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
-    command.add("--config.file=" + config);
+    command.add("--config.file=" + configFile);
     command.add("--storage.tsdb.path=" + dataDir);
     command.add("--web.listen-address=127.0.0.1:" + port);
     command.add("--web.enable-admin-api");
@@ -108,7 +117,7 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   /** POSTs a form to an admin endpoint and expects 204 No Content. */
-  void admin(String path, Map<String, String> form) throws Exception {
+  public void admin(String path, Map<String, String> form) throws Exception {
     String body =
         form.entrySet().stream()
             .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
@@ -131,7 +140,7 @@ final class PrometheusServer implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(log);
     } catch (IOException e) {

@@ -1,0 +1,66 @@
+package dev.strata.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.tsdb.Tsdb;
+import dev.strata.tsdb.TsdbOptions;
+import dev.strata.tsdb.testing.Interop;
+import dev.strata.tsdb.testing.Promtool;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+  @TempDir Path tmp;
+
+  private String run(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = StrataCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    int code = cli.execute(args);
+    assertEquals(0, code, out.toString());
+    return out.toString();
+  }
+
+  @Test
+  @Interop
+  void theDemoLeavesADatabasePromtoolReads() throws Exception {
+    Path dir = tmp.resolve("demo");
+    String out = run("demo", "--data-dir", dir.toString(), "--hosts", "2", "--days", "1");
+    assertTrue(out.contains("ingested"), out);
+    assertTrue(out.contains("bytes/sample"), out);
+    int blocks;
+    try (Tsdb db = Tsdb.open(dir, TsdbOptions.builder().automaticCompaction(false).build())) {
+      blocks = db.blocks().size();
+      assertTrue(blocks > 0, "the demo cut blocks");
+    }
+    Promtool.Result list = Promtool.run(tmp, "tsdb", "list", dir.toString()).assertSuccess();
+    assertEquals(blocks + 1, list.stdout().strip().split("\n").length, list.stdout());
+  }
+
+  @Test
+  void theDemoRefusesToWipeADirectoryItDidNotCreate() throws Exception {
+    Path dir = tmp.resolve("precious");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("notes.txt"), "keep me");
+    CommandLine cli = StrataCommand.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute("demo", "--data-dir", dir.toString(), "--hosts", "1", "--days", "1");
+    assertTrue(code != 0);
+    assertTrue(Files.exists(dir.resolve("notes.txt")));
+    assertTrue(err.toString().contains("holds files that are not an earlier demo"), err.toString());
+  }
+
+  @Test
+  void theEmbeddingExampleRecordsAndReports() throws Exception {
+    String out = run("jvm-metrics", "--data-dir", tmp.resolve("jvm").toString(), "--seconds", "2");
+    assertTrue(out.contains("jvm_memory_used_bytes"), out);
+    assertTrue(out.contains("jvm_threads_live"), out);
+  }
+}
