@@ -1,5 +1,6 @@
 package dev.strata.tsdb.block;
 
+import dev.strata.tsdb.chunkenc.ChunkEncoding;
 import dev.strata.tsdb.chunkenc.XorChunkIterator;
 import dev.strata.tsdb.chunks.ChunkCursor;
 import dev.strata.tsdb.chunks.ChunkSegmentReader;
@@ -176,6 +177,13 @@ public final class BlockQueryReader implements BlockReader {
     @Override
     public void decode(int i, XorChunkIterator it) {
       ChunkCursor c = at(i);
+      if (c.encoding() != ChunkEncoding.XOR) {
+        // Decoding anything else as XOR yields plausible-looking garbage rather than an error.
+        throw new UnsupportedOperationException(
+            c.source().description() + ": chunk at offset " + c.offset() + " has encoding "
+                + ChunkEncoding.name(c.encoding()) + ", which cannot be read as XOR samples"
+                + " (aggregate chunks of downsampled blocks are read through strata-downsample)");
+      }
       it.reset(c.source(), c.dataPosition(), c.dataLength());
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.examples.cli;
 
+import dev.strata.examples.cli.tools.ToolsCommand;
 import dev.strata.examples.cli.tsdb.ErrorMessages;
 import dev.strata.examples.cli.tsdb.TsdbCommand;
 import java.io.BufferedWriter;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       JvmMetricsCommand.class,
       TsdbCommand.class,
+      ToolsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StrataCommand implements Runnable {

@@ -1,5 +1,9 @@
 package dev.strata.examples.cli.tsdb;
 
+import dev.strata.downsample.Aggregation;
+import dev.strata.downsample.DownsampledBlockReader;
+import dev.strata.downsample.Downsampler;
+import dev.strata.downsample.Resolutions;
 import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.head.Head;
 import dev.strata.tsdb.head.HeadReader;
@@ -26,6 +30,10 @@ import picocli.CommandLine.Parameters;
  * blocks in range, the head, and an always-empty out-of-order head that is included when neither
  * time bound is given), which yields label order. When the head is the only source, promtool lists
  * its series unsorted, in the order they were created, and so does this.
+ *
+ * <p>Downsampled blocks (Thanos AggrChunks) hold five aggregates per window, not samples, so one
+ * must be chosen with {@code --aggregate}; without it such a block is an error (promtool 2.42
+ * silently prints nothing for them). Raw blocks and the head are dumped as they are either way.
  */
 @Command(name = "dump", description = "Dump samples from a TSDB.")
 final class DumpCommand implements Callable<Integer> {
@@ -42,6 +50,11 @@ final class DumpCommand implements Callable<Integer> {
       description = "Series selector (default: ${DEFAULT-VALUE}).",
       defaultValue = "{__name__=~'(?s:.*)'}")
   String match;
+
+  @Option(names = "--aggregate", paramLabel = "<aggregate>",
+      description = "For downsampled blocks, the aggregate to dump: count, sum, min, max, counter"
+          + " or avg (sum / count, what a plain selector reads).")
+  String aggregate;
 
   @Parameters(
       index = "0",
@@ -64,6 +77,7 @@ final class DumpCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ToolFailure(e.getMessage(), e);
       }
+      Aggregation aggregation = parseAggregate();
       List<Block> blocks = new ArrayList<>();
       for (Block b : db.blocks()) {
         if (b.minTime() <= maxTime && minTime < b.maxTime()) {
@@ -81,7 +95,7 @@ final class DumpCommand implements Callable<Integer> {
       try {
         List<ChunkSeriesCursor> cursors = new ArrayList<>();
         for (Block b : blocks) {
-          BlockReader r = b.reader();
+          BlockReader r = readerOf(b, aggregation);
           readers.add(r);
           cursors.add(r.select(minTime, maxTime, matchers));
         }
@@ -98,6 +112,31 @@ final class DumpCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private Aggregation parseAggregate() {
+    if (aggregate == null) {
+      return null;
+    }
+    try {
+      return Aggregation.parse(aggregate);
+    } catch (IllegalArgumentException e) {
+      throw new ToolFailure("unknown aggregate \"" + aggregate
+          + "\": use count, sum, min, max, counter or avg", e);
+    }
+  }
+
+  private static BlockReader readerOf(Block block, Aggregation aggregation) {
+    long resolution = Downsampler.resolutionOf(block.meta());
+    if (resolution == Resolutions.RAW) {
+      return block.reader();
+    }
+    if (aggregation == null) {
+      throw new ToolFailure("block " + block.dir() + " is downsampled to "
+          + Resolutions.format(resolution) + ": choose what to dump with"
+          + " --aggregate=count|sum|min|max|counter|avg");
+    }
+    return DownsampledBlockReader.open(block, aggregation);
   }
 
   // Series by series: each merged across sources, samples deduplicated and without deletions.
