@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RecordingBucket implements Bucket {
   private final Bucket inner;
   private final List<String> uploads = new ArrayList<>();
+  private final List<String> ranges = new ArrayList<>();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicLong rangeRequests = new AtomicLong();
 
@@ -28,7 +29,13 @@ public final class RecordingBucket implements Bucket {
     return List.copyOf(uploads);
   }
 
+  /** Ranged reads since the last {@link #clear()}, as {@code key@offset+length}. */
+  public synchronized List<String> ranges() {
+    return List.copyOf(ranges);
+  }
+
   public synchronized void clear() {
+    ranges.clear();
     uploads.clear();
     bytesRead.set(0);
     rangeRequests.set(0);
@@ -84,6 +91,9 @@ public final class RecordingBucket implements Bucket {
   @Override
   public byte[] readRange(String key, long offset, int length) throws IOException {
     rangeRequests.incrementAndGet();
+    synchronized (this) {
+      ranges.add(key + "@" + offset + "+" + length);
+    }
     byte[] b = inner.readRange(key, offset, length);
     bytesRead.addAndGet(b.length);
     return b;
