@@ -1,5 +1,6 @@
 package dev.strata.examples.cli;
 
+import dev.strata.examples.cli.bucket.BucketCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Strata: an embeddable time-series database with Prometheus-compatible blocks.",
-    subcommands = {VersionCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VersionCommand.class, DemoCommand.class, BucketCommand.class, CommandLine.HelpCommand.class})
 public final class StrataCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
