@@ -130,7 +130,7 @@ final class MultipartUpload {
 
   private CompletedPart uploadPart(String uploadId, int number, S3Bucket.Slice slice)
       throws IOException {
-    String md5 = options.sendContentMd5() ? slice.md5() : null;
+    String md5 = options.md5OnUploads() ? slice.md5() : null;
     UploadPartResponse r = bucket.call("upload part " + number + " of", key,
         () -> bucket.client().uploadPart(b -> b.bucket(options.bucket()).key(key)
             .uploadId(uploadId).partNumber(number).contentLength(slice.length()).contentMD5(md5)

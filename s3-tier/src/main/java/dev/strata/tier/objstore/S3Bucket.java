@@ -195,7 +195,7 @@ public final class S3Bucket implements Bucket {
   }
 
   void putObject(String key, Slice body) throws IOException {
-    String md5 = options.sendContentMd5() ? body.md5() : null;
+    String md5 = options.md5OnUploads() ? body.md5() : null;
     run("upload", key, () -> client.putObject(
         r -> r.bucket(options.bucket()).key(key).contentLength(body.length()).contentMD5(md5)
             .overrideConfiguration(attempt(options.uploadPartTimeout())),

@@ -15,9 +15,11 @@ import java.util.Optional;
  * S3-compatible servers (older MinIO, Ceph RGW and S3Proxy releases, several hosted services)
  * reject or mis-store such uploads. Strata therefore defaults to {@link ChecksumMode#WHEN_REQUIRED}
  * for both directions, which every S3 implementation understands, and keeps integrity by other
- * means: a {@code Content-MD5} header on every PUT and part ({@link #sendContentMd5()}, checked by
- * the server), SigV4 payload signing over plain HTTP, TLS otherwise, and the CRC32C checksums that
- * the block formats carry and the readers check. {@link ChecksumMode#WHEN_SUPPORTED} can be chosen
+ * means: over HTTPS a {@code Content-MD5} header on every PUT and part ({@link #sendContentMd5()},
+ * checked by the server); over plain HTTP the SDK signs every chunk of the payload with SHA-256
+ * (SigV4 streaming), which the server checks and which already covers the bytes, so the MD5 (a
+ * second pass over the data) is left out there; and the CRC32C checksums that the block formats
+ * carry and the readers check. {@link ChecksumMode#WHEN_SUPPORTED} can be chosen
  * for AWS itself.
  */
 public final class S3Options {
@@ -191,8 +193,14 @@ public final class S3Options {
     return uploadPartTimeout;
   }
 
+  /** Whether PUTs carry Content-MD5 when the payload is not signed (HTTPS); see the class doc. */
   public boolean sendContentMd5() {
     return sendContentMd5;
+  }
+
+  /** Whether uploads carry a Content-MD5: asked for, and not already covered by payload signing. */
+  boolean md5OnUploads() {
+    return sendContentMd5 && !endpoint.map(u -> "http".equalsIgnoreCase(u.getScheme())).orElse(false);
   }
 
   public ChecksumMode checksumMode() {
@@ -221,7 +229,7 @@ public final class S3Options {
     private String accessKey;
     private String secretKey;
     private String sessionToken;
-    private long partSize = 64L << 20;
+    private long partSize = 16L << 20;
     private long multipartThreshold = -1;
     private int uploadConcurrency = 4;
     private int maxRetries = 10;

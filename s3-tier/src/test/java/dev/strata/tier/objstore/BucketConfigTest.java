@@ -61,7 +61,7 @@ class BucketConfigTest {
     assertTrue(o.endpoint().isEmpty());
     assertFalse(o.pathStyle());
     assertFalse(o.hasStaticCredentials());
-    assertEquals(S3Options.MIN_PART_SIZE * 64 / 5, o.partSize());
+    assertEquals(16 << 20, o.partSize());
   }
 
   @Test
