@@ -191,6 +191,27 @@ class BucketBlockTest {
   }
 
   @Test
+  void deletionsTravelWithTheBlock() throws IOException {
+    LabelMatcher victim = LabelMatcher.equal("__name__", "metric_3");
+    try (dev.strata.tsdb.Tsdb db = TestTsdb.open(dataDir)) {
+      db.delete(H, 2 * H + 30 * 60_000, victim);
+    }
+    written.forEach((l, samples) -> {
+      if (victim.matches(l)) {
+        samples.subMap(H, true, 2 * H + 30 * 60_000, true).clear();
+      }
+    });
+    try (RecordingBucket bucket = new RecordingBucket(FilesystemBucket.open(tmp.path().resolve("bucket")));
+        BucketStore store = ship(bucket, BucketCaches.defaults())) {
+      assertTrue(bucket.uploads().stream().anyMatch(k -> k.endsWith("/tombstones")), bucket.uploads().toString());
+      LabelMatcher[] q = {LabelMatcher.regex("__name__", "metric_[234]")};
+      try (Querier querier = store.querier(0, 20 * H)) {
+        assertEquals(TestTsdb.expected(written, 0, 20 * H, q), TestTsdb.read(querier, q));
+      }
+    }
+  }
+
+  @Test
   void aCorruptChunkInTheBucketIsReportedNotReturned() throws IOException {
     try (Bucket bucket = FilesystemBucket.open(tmp.path().resolve("bucket"));
         BucketStore store = ship(bucket, BucketCaches.defaults())) {
