@@ -1,5 +1,6 @@
 package dev.strata.examples.cli;
 
+import dev.strata.examples.cli.bucket.BucketCommand;
 import dev.strata.examples.cli.tools.ToolsCommand;
 import dev.strata.examples.cli.tsdb.ErrorMessages;
 import dev.strata.examples.cli.tsdb.TsdbCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       JvmMetricsCommand.class,
       TsdbCommand.class,
       ToolsCommand.class,
+      BucketCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StrataCommand implements Runnable {

@@ -1,0 +1,19 @@
+package dev.strata.examples.cli.bucket;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code strata bucket}: look at and check the blocks of a bucket in the Thanos layout. */
+@Command(
+    name = "bucket",
+    description = "Inspect and verify blocks in object storage (Thanos bucket layout).",
+    subcommands = {LsCommand.class, InspectCommand.class, VerifyCommand.class})
+public final class BucketCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,64 @@
+package dev.strata.tier.store;
+
+import java.util.List;
+
+/**
+ * The in-memory caches of bucket reads, shared by all blocks of a store: postings lists, series
+ * entries and chunks, each with its own byte limit (see {@link RangeCache} for why a hit is always
+ * the right bytes).
+ */
+public final class BucketCaches {
+  private final RangeCache postings;
+  private final RangeCache series;
+  private final RangeCache chunks;
+
+  private BucketCaches(long postingsBytes, long seriesBytes, long chunkBytes) {
+    this.postings = new RangeCache("postings", postingsBytes);
+    this.series = new RangeCache("series", seriesBytes);
+    this.chunks = new RangeCache("chunks", chunkBytes);
+  }
+
+  /** Caches of the given sizes in bytes; 0 disables one. */
+  public static BucketCaches of(long postingsBytes, long seriesBytes, long chunkBytes) {
+    return new BucketCaches(postingsBytes, seriesBytes, chunkBytes);
+  }
+
+  /** 64 MiB for postings, 64 MiB for series, 256 MiB for chunks. */
+  public static BucketCaches defaults() {
+    return of(64L << 20, 64L << 20, 256L << 20);
+  }
+
+  /** No caching: every query fetches what it reads. */
+  public static BucketCaches none() {
+    return of(0, 0, 0);
+  }
+
+  RangeCache postings() {
+    return postings;
+  }
+
+  RangeCache series() {
+    return series;
+  }
+
+  RangeCache chunks() {
+    return chunks;
+  }
+
+  /** Empties all three. */
+  public void clear() {
+    postings.clear();
+    series.clear();
+    chunks.clear();
+  }
+
+  /** One line per cache: entries, bytes held (compressed) and raw, hits, misses, evictions. */
+  public List<String> describe() {
+    return List.of(postings.stats().toString(), series.stats().toString(), chunks.stats().toString());
+  }
+
+  /** Hits of all three caches. */
+  public long hits() {
+    return postings.stats().hits() + series.stats().hits() + chunks.stats().hits();
+  }
+}
