@@ -96,7 +96,8 @@ class DownsampleCommandTest {
     assertEquals(3 * 48, lines.size());
     assertTrue(lines.stream().allMatch(l -> l.matches("\\{.*\\} 20 \\d+")), "20 samples a window");
 
-    // Series i1 holds t/1000 + 1; a window's max is its last sample, 285 s after it starts.
+    // Series i1 holds t/1000 + 1; a window's max is its last sample, 285 s after it starts, and is
+    // stamped with the window's last millisecond as Thanos does.
     Run max = run("tsdb", "dump", "--aggregate=max", "--match={instance=\"i1\"}", out.toString());
     assertEquals(0, max.exit, max.err);
     List<String> maxLines = max.out.lines().toList();
@@ -104,7 +105,7 @@ class DownsampleCommandTest {
     for (int w = 0; w < 48; w++) {
       String[] f = maxLines.get(w).substring(maxLines.get(w).indexOf('}') + 2).split(" ");
       assertEquals(w * 300 + 285 + 1, Double.parseDouble(f[0]), maxLines.get(w));
-      assertEquals(w * 300_000L + 285_000, Long.parseLong(f[1]), maxLines.get(w));
+      assertEquals(w * 300_000L + 299_999, Long.parseLong(f[1]), maxLines.get(w));
     }
 
     Run unchosen = run("tsdb", "dump", out.toString());
