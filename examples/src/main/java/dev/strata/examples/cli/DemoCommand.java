@@ -12,6 +12,10 @@ import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.SeriesSet;
+import dev.strata.tier.objstore.Bucket;
+import dev.strata.tier.objstore.BucketConfig;
+import dev.strata.tier.objstore.FilesystemBucket;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +33,9 @@ import picocli.CommandLine.Option;
  * scraped every 15 s over a few past days (backfilled as fast as the database takes it), the head
  * is cut into blocks and the blocks merged, and then the demo prints the blocks, the compression
  * and a few queries. The data directory has Prometheus's layout: {@code promtool tsdb dump} reads
- * it.
+ * it. Last, the blocks are shipped to a bucket in Thanos's layout (a local directory, or S3 with
+ * {@code --objstore.config-file}), local retention drops the older half, and the whole range is
+ * queried again across the database and the bucket: the same samples come back.
  */
 @Command(
     name = "demo",
@@ -46,17 +53,37 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--days", defaultValue = "2", description = "Days of scrapes to backfill (default ${DEFAULT-VALUE}).")
   int days;
 
+  @Option(names = "--bucket-dir", defaultValue = "strata-demo-bucket",
+      description = "The filesystem bucket blocks are shipped to (replaced if it holds an earlier demo's blocks; default ${DEFAULT-VALUE}).")
+  Path bucketDir;
+
+  @Option(names = "--objstore.config-file", paramLabel = "FILE",
+      description = "Ship to this bucket instead (Thanos YAML, type S3 or FILESYSTEM); nothing in it is deleted.")
+  Path objstoreConfig;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (!prepare(dataDir)) {
+    if (!prepare(dataDir, DemoCommand::isDataDirEntry)) {
       spec.commandLine().getErr().printf(
           "strata demo: %s holds files that are not an earlier demo's; pass an empty or new directory"
               + " with --data-dir%n", dataDir);
       return 2;
     }
+    if (objstoreConfig == null && !prepare(bucketDir, DemoCommand::isBucketEntry)) {
+      spec.commandLine().getErr().printf(
+          "strata demo: %s holds files that are not an earlier demo's blocks; pass an empty or new"
+              + " directory with --bucket-dir%n", bucketDir);
+      return 2;
+    }
+    try (Bucket bucket = openBucket()) { // before hours of ingestion, so a bad config fails fast
+      return run(out, bucket);
+    }
+  }
+
+  private int run(PrintWriter out, Bucket bucket) throws Exception {
     NodeExporterSimulator fleet = new NodeExporterSimulator(hosts, 42);
     List<Labels> series = fleet.series();
     long end = (Instant.now().toEpochMilli() / SCRAPE_MS) * SCRAPE_MS;
@@ -95,25 +122,48 @@ final class DemoCommand implements Callable<Integer> {
 
       queries(out, db, end);
     }
+    new DemoTiering(out, dataDir, end, days).run(bucket);
     out.printf("%nThe directory is in Prometheus's layout; try: promtool tsdb list %s%n", dataDir);
+    if (objstoreConfig == null) {
+      out.printf("The bucket is in Thanos's layout; try: ./strata bucket ls --objstore.config-file="
+          + "<(printf 'type: FILESYSTEM\\nconfig: {directory: %s}\\n')%n", bucketDir);
+    }
     return 0;
   }
 
-  // Only an earlier demo's data is replaced; returns false for a directory holding anything else.
-  private static boolean prepare(Path dir) throws Exception {
+  private Bucket openBucket() throws IOException {
+    if (objstoreConfig != null) {
+      return BucketConfig.read(objstoreConfig).open();
+    }
+    return FilesystemBucket.open(bucketDir);
+  }
+
+  // Only an earlier demo's files are replaced; returns false for a directory holding anything else.
+  private static boolean prepare(Path dir, Predicate<String> isDemoEntry) throws IOException {
     if (Files.isDirectory(dir)) {
       try (var entries = Files.list(dir)) {
-        boolean ours = entries.allMatch(p -> {
-          String n = p.getFileName().toString();
-          return n.equals("wal") || n.equals("lock") || n.length() == 26 || n.contains(".tmp");
-        });
-        if (!ours) {
+        if (!entries.allMatch(p -> isDemoEntry.test(p.getFileName().toString()))) {
           return false;
         }
       }
       FileTrees.deleteRecursively(dir);
     }
     return true;
+  }
+
+  private static boolean isDataDirEntry(String name) {
+    return name.equals("wal") || name.equals("lock") || isBlockName(name) || name.contains(".tmp")
+        || name.equals("thanos") || name.startsWith("thanos.shipper.json")
+        || name.equals(DemoTiering.CACHE_DIR);
+  }
+
+  // Blocks and the filesystem bucket's hidden directory of uploads in progress.
+  private static boolean isBucketEntry(String name) {
+    return isBlockName(name) || name.startsWith(".strata");
+  }
+
+  private static boolean isBlockName(String name) {
+    return name.length() == 26;
   }
 
   private static void printBlocks(PrintWriter out, List<BlockMeta> blocks) {

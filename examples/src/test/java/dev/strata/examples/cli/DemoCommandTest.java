@@ -31,9 +31,20 @@ class DemoCommandTest {
   @Interop
   void theDemoLeavesADatabasePromtoolReads() throws Exception {
     Path dir = tmp.resolve("demo");
-    String out = run("demo", "--data-dir", dir.toString(), "--hosts", "2", "--days", "1");
+    Path bucket = tmp.resolve("bucket");
+    String out = run("demo", "--data-dir", dir.toString(), "--bucket-dir", bucket.toString(),
+        "--hosts", "2", "--days", "1");
     assertTrue(out.contains("ingested"), out);
     assertTrue(out.contains("bytes/sample"), out);
+    assertTrue(out.contains("identical to the local read before shipping"), out);
+    // Run again: the earlier demo's data directory and bucket are replaced, not mixed in.
+    String again = run("demo", "--data-dir", dir.toString(), "--bucket-dir", bucket.toString(),
+        "--hosts", "2", "--days", "1");
+    assertTrue(again.contains("identical to the local read before shipping"), again);
+    try (var shipped = Files.list(bucket)) {
+      long bucketBlocks = shipped.filter(p -> p.getFileName().toString().length() == 26).count();
+      assertTrue(again.contains("shipped " + bucketBlocks + " blocks"), again + bucketBlocks);
+    }
     int blocks;
     try (Tsdb db = Tsdb.open(dir, TsdbOptions.builder().automaticCompaction(false).build())) {
       blocks = db.blocks().size();
@@ -51,7 +62,8 @@ class DemoCommandTest {
     CommandLine cli = StrataCommand.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute("demo", "--data-dir", dir.toString(), "--hosts", "1", "--days", "1");
+    int code = cli.execute("demo", "--data-dir", dir.toString(), "--bucket-dir",
+        tmp.resolve("bucket").toString(), "--hosts", "1", "--days", "1");
     assertTrue(code != 0);
     assertTrue(Files.exists(dir.resolve("notes.txt")));
     assertTrue(err.toString().contains("holds files that are not an earlier demo"), err.toString());

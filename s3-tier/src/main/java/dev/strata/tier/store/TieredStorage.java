@@ -52,7 +52,18 @@ public final class TieredStorage implements AutoCloseable {
    */
   public static TieredStorage open(Tsdb db, Bucket bucket, Map<String, String> externalLabels,
       BucketStoreOptions options) throws IOException {
-    Shipper shipper = Shipper.builder(db.directory(), bucket).externalLabels(externalLabels).build();
+    return open(db, bucket, externalLabels, options, false);
+  }
+
+  /**
+   * As {@link #open(Tsdb, Bucket, Map, BucketStoreOptions)}; with {@code uploadCompacted}, blocks
+   * the database compacted itself are shipped too ({@link Shipper.Builder#uploadCompacted}), for a
+   * database that compacts locally and has no compactor working on the bucket.
+   */
+  public static TieredStorage open(Tsdb db, Bucket bucket, Map<String, String> externalLabels,
+      BucketStoreOptions options, boolean uploadCompacted) throws IOException {
+    Shipper shipper = Shipper.builder(db.directory(), bucket).externalLabels(externalLabels)
+        .uploadCompacted(uploadCompacted).build();
     BucketStore store = BucketStore.open(bucket, options, BlockFilter.externalLabels(externalLabels));
     store.sync();
     return new TieredStorage(db, shipper, store);
