@@ -309,6 +309,7 @@ public final class Tsdb implements AutoCloseable {
     long mint = head.minTime();
     long maxt = rangeEnd(mint, range);
     BlockMeta meta = BlockMeta.newBlock(ulids.next(), mint, maxt, BlockStats.EMPTY);
+    head.closeBefore(maxt);
     Optional<BlockMeta> written;
     try (HeadReader r = head.reader(mint, maxt - 1)) {
       written = BlockWriter.write(dir, meta, List.of(r));

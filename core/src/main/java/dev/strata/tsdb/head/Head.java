@@ -199,6 +199,14 @@ public final class Head implements AutoCloseable {
         samplesRecord.clear();
         WalRecords.encodeSamples(samplesRecord, batch);
       }
+      // Appends were checked against the window when they were made; a head compaction may have
+      // closed part of it since (closeBefore), and its block would not hold these samples.
+      long floor = minValidTime;
+      for (int i = 0; i < n; i++) {
+        if (batch.time(i) < floor) {
+          throw SampleRejectedException.tooOld(series[i].labels, batch.time(i), floor);
+        }
+      }
       for (int i = 0; i < n; i++) {
         if (!firstOfSeries[i]) {
           continue;
@@ -360,6 +368,22 @@ public final class Head implements AutoCloseable {
   }
 
   // ---- truncation ----
+
+  /**
+   * Closes the time before {@code maxt} to commits: a commit holding an older sample is refused
+   * whole from now on, and the commits that passed their checks before are applied when this
+   * returns. Head compaction calls it before reading the range it writes to a block, so no
+   * acknowledged sample can land in that range after the block's reader was opened (it would be
+   * in neither the block nor, after truncation, the head).
+   */
+  public void closeBefore(long maxt) {
+    lockQuiescent();
+    try {
+      minValidTime = Math.max(minValidTime, maxt);
+    } finally {
+      commits.lock.unlock();
+    }
+  }
 
   /**
    * Drops everything before {@code mint}: chunks that end before it, and series left empty. Samples

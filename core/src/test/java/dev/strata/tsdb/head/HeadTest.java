@@ -113,6 +113,28 @@ class HeadTest {
   }
 
   @Test
+  void aCommitIntoARangeClosedForCompactionFailsWhole() {
+    Appender app = head.appender();
+    Labels l = Labels.of("__name__", "m");
+    long ref = app.append(l, 1000, 1);
+    app.commit();
+    // Valid when appended; then head compaction closes [.., 2000) before the commit.
+    app.append(ref, 1500, 2);
+    app.append(Labels.of("__name__", "other"), 2500, 3);
+    head.closeBefore(2000);
+    SampleRejectedException e = assertThrows(SampleRejectedException.class, app::commit);
+    assertTrue(e.getMessage().contains("at timestamp 1500 is too old"), e.getMessage());
+    try (HeadReader r = head.reader(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      assertEquals(List.of("1000=1.0"), read(r, ref, null));
+      // The series exists (series are created on append, as in Prometheus) but holds nothing.
+      long other = r.postings(LabelMatcher.equal("__name__", "other"))[0];
+      assertEquals(List.of(), read(r, other, null), "nothing of the batch kept");
+    }
+    app.append(ref, 2000, 4);
+    app.commit();
+  }
+
+  @Test
   void aConflictingCommitFailsWholeAndKeepsNothing() {
     Appender a = head.appender();
     Appender b = head.appender();
