@@ -120,6 +120,22 @@ public final class Head implements AutoCloseable {
   }
 
   /** Creates a series with a given reference while replaying the log. */
+  /**
+   * References the WAL holds for series that replay found under another reference, mapped to that
+   * one. Filled by replay before the head is shared, read-only afterwards.
+   */
+  final LongLongMap replayAliases = new LongLongMap();
+
+  // Whether a checkpoint must keep what the WAL logged under {@code ref}: the series is alive,
+  // under this reference or, after a replay, under the one it was merged into.
+  private boolean isLive(long ref) {
+    if (series.get(ref) != null) {
+      return true;
+    }
+    long alias = replayAliases.get(ref, -1);
+    return alias >= 0 && series.get(alias) != null;
+  }
+
   MemSeries createForReplay(long ref, Labels labels) {
     boolean[] created = new boolean[1];
     MemSeries s = series.getOrCreate(labels, l -> new MemSeries(ref, l), created);
@@ -490,7 +506,7 @@ public final class Head implements AutoCloseable {
       return;
     }
     WalCheckpoint.create(
-        walDir, last, ref -> series.get(ref) != null, mint, options.walCompression());
+        walDir, last, this::isLive, mint, options.walCompression());
   }
 
   /** Bytes of the write-ahead log on disk, checkpoints included. */

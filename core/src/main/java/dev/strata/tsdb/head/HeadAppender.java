@@ -53,6 +53,9 @@ final class HeadAppender implements Appender {
     if (t < minValid) {
       throw SampleRejectedException.tooOld(s.labels, t, minValid);
     }
+    if (batch.size() > 0 && head.truncations() != truncationsAtStart) {
+      s = resolveRemovedSeries(s);
+    }
     int index = batch.size();
     // Claims the next index for this series in one probe; undone below if the sample is refused.
     long latest = latestInBatch.getAndPut(s.ref, index, -1);
@@ -78,6 +81,28 @@ final class HeadAppender implements Appender {
     firstOfSeries[index] = latest < 0;
     batchSeries[index] = s;
     return s.ref;
+  }
+
+  /**
+   * After a truncation during the batch: series it removed (they had nothing committed recently)
+   * are resolved again by their labels, so that the batch's samples and the new ones of such a
+   * series are checked against each other under one reference. Returns {@code s}, resolved too.
+   */
+  private MemSeries resolveRemovedSeries(MemSeries s) {
+    long epoch = head.truncations(); // before resolving: a later truncation is noticed again
+    int n = batch.size();
+    latestInBatch.clear();
+    for (int i = 0; i < n; i++) {
+      MemSeries x = batchSeries[i];
+      if (x.removed()) {
+        x = head.getOrCreate(x.labels);
+        batchSeries[i] = x;
+        batch.setRef(i, x.ref);
+      }
+      firstOfSeries[i] = latestInBatch.getAndPut(x.ref, i, -1) < 0;
+    }
+    truncationsAtStart = epoch;
+    return s.removed() ? head.getOrCreate(s.labels) : s;
   }
 
   /**

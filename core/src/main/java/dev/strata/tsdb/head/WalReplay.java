@@ -23,9 +23,10 @@ final class WalReplay {
 
   private final Head head;
   private final SampleBatch samples = new SampleBatch();
-  // A series logged twice under different references (possible across checkpoints) maps the later
-  // reference to the series already created.
-  private final LongLongMap aliases = new LongLongMap();
+  // A series logged twice under different references (possible across checkpoints, and when a
+  // series truncation removed comes back) maps the later reference to the series already created.
+  // The head keeps the map: checkpoints must keep what is logged under either reference.
+  private final LongLongMap aliases;
   long seriesRecords;
   long samplesReplayed;
   long samplesUnknownSeries;
@@ -35,6 +36,7 @@ final class WalReplay {
 
   private WalReplay(Head head) {
     this.head = head;
+    this.aliases = head.replayAliases;
   }
 
   static WalReplay replay(Head head, Path walDir, boolean repair) throws IOException {
