@@ -212,21 +212,7 @@ final class PostingsTable {
    * {@code from} (give "" for all), until the visitor declines.
    */
   void walk(int idx, String from, ByteCursor c, Scratch s, Visitor visitor) {
-    int first = sampleStart[idx];
-    int last = sampleStart[idx + 1] - 1;
-    // Last sample at or before `from`.
-    int lo = first;
-    int hi = last;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (Utf8Order.compare(sampleValues[mid], from) <= 0) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    int remaining = valueCount[idx] - (lo - first) * SAMPLE_EVERY;
-    c.range(samplePos[lo], end, POSTINGS_TABLE);
+    int remaining = positionAtSample(idx, from, c);
     boolean skipping = !from.isEmpty();
     for (; remaining > 0; remaining--) {
       c.readUvarint(); // key count, checked on load
@@ -245,16 +231,47 @@ final class PostingsTable {
     }
   }
 
-  /** The postings offset of {@code name = value}, or -1. */
+  /**
+   * The postings offset of {@code name = value}, or -1. Compares the entries' bytes with the
+   * value's in place: a lookup allocates nothing.
+   */
   long find(int idx, String value, ByteCursor c, Scratch s) {
-    long[] found = {-1};
-    walk(idx, value, c, s, (v, off) -> {
-      if (v.equals(value)) {
-        found[0] = off;
+    int remaining = positionAtSample(idx, value, c);
+    s.setTarget(value);
+    for (; remaining > 0; remaining--) {
+      c.readUvarint(); // key count, checked on load
+      c.skip(c.readUvarintLength()); // the name
+      int len = c.readUvarintLength();
+      if (len > c.remaining()) {
+        throw c.corrupt("string of " + len + " bytes runs past offset " + c.end());
       }
-      return false;
-    });
-    return found[0];
+      byte[] b = s.bytes(len);
+      c.readBytes(b, 0, len);
+      int cmp = s.compareWithTarget(b, len);
+      long offset = c.readUvarint();
+      if (cmp >= 0) {
+        return cmp == 0 ? offset : -1;
+      }
+    }
+    return -1;
+  }
+
+  // Points c at the entry of the last sampled value of name idx at or before `from`, and returns
+  // how many entries of that name follow from there.
+  private int positionAtSample(int idx, String from, ByteCursor c) {
+    int first = sampleStart[idx];
+    int lo = first;
+    int hi = sampleStart[idx + 1] - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (Utf8Order.compare(sampleValues[mid], from) <= 0) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    c.range(samplePos[lo], end, POSTINGS_TABLE);
+    return valueCount[idx] - (lo - first) * SAMPLE_EVERY;
   }
 
   /** All values of name {@code idx}, in order. */

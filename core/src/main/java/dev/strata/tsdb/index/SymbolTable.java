@@ -143,7 +143,7 @@ final class SymbolTable {
     if (count == 0) {
       return -1;
     }
-    byte[] target = symbol.getBytes(StandardCharsets.UTF_8);
+    s.setTarget(symbol);
     ByteCursor c = s.symbols;
     // Last sample <= target.
     int lo = 0;
@@ -151,7 +151,7 @@ final class SymbolTable {
     while (lo < hi) {
       int mid = (lo + hi + 1) >>> 1;
       seek(c, samples[mid]);
-      if (compareNext(c, s, target) <= 0) {
+      if (compareNext(c, s) <= 0) {
         lo = mid;
       } else {
         hi = mid - 1;
@@ -160,7 +160,7 @@ final class SymbolTable {
     seek(c, samples[lo]);
     int last = Math.min(count, (lo + 1) * SAMPLE_EVERY);
     for (int ref = lo * SAMPLE_EVERY; ref < last; ref++) {
-      int cmp = compareNext(c, s, target);
+      int cmp = compareNext(c, s);
       if (cmp == 0) {
         return ref;
       }
@@ -172,14 +172,14 @@ final class SymbolTable {
   }
 
   // Reads the next symbol and compares its bytes with target, unsigned as Go compares strings.
-  private static int compareNext(ByteCursor c, Scratch s, byte[] target) {
+  private static int compareNext(ByteCursor c, Scratch s) {
     int len = c.readUvarintLength();
     if (len > c.remaining()) {
       throw c.corrupt("symbol of " + len + " bytes runs past offset " + c.end());
     }
     byte[] b = s.bytes(len);
     c.readBytes(b, 0, len);
-    return Arrays.compareUnsigned(b, 0, len, target, 0, target.length);
+    return s.compareWithTarget(b, len);
   }
 
   /** Calls {@code consumer} with every symbol in order. */
