@@ -48,6 +48,9 @@ public final class Head implements AutoCloseable {
   private final List<long[]> deferredFrees = new ArrayList<>(); // [epoch, handles...]
 
   private final AtomicLong nextRef = new AtomicLong(1);
+  // WAL references of series that replay found under another reference, mapped to that one. Filled
+  // by replay before the head is shared, read-only afterwards; checkpoints keep both.
+  final LongLongMap replayAliases = new LongLongMap();
   private final List<MemSeries> unloggedSeries = new ArrayList<>(); // guarded by itself
   private final ByteSink seriesRecord = new ByteSink(); // guarded by the commit lock
 
@@ -79,6 +82,24 @@ public final class Head implements AutoCloseable {
       WalReplay.replay(head, walDir, true);
       head.walDir = walDir;
       head.wal = WalWriter.open(walDir, options.walSegmentSize(), options.walCompression());
+      return head;
+    } catch (IOException | RuntimeException e) {
+      head.arena.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Rebuilds a head from the log in {@code walDir} without changing anything on disk: no repair of
+   * a damaged tail (replay stops there, with a warning) and no new segment. For tools reading a
+   * data directory that another process may own.
+   */
+  public static Head openReadOnly(Path walDir, HeadOptions options, long minValidTime)
+      throws IOException {
+    Head head = new Head(options, new SlabArena(), null);
+    try {
+      head.minValidTime = minValidTime;
+      WalReplay.replay(head, walDir, false);
       return head;
     } catch (IOException | RuntimeException e) {
       head.arena.close();
@@ -119,13 +140,6 @@ public final class Head implements AutoCloseable {
     return s;
   }
 
-  /** Creates a series with a given reference while replaying the log. */
-  /**
-   * References the WAL holds for series that replay found under another reference, mapped to that
-   * one. Filled by replay before the head is shared, read-only afterwards.
-   */
-  final LongLongMap replayAliases = new LongLongMap();
-
   // Whether a checkpoint must keep what the WAL logged under {@code ref}: the series is alive,
   // under this reference or, after a replay, under the one it was merged into.
   private boolean isLive(long ref) {
@@ -136,6 +150,7 @@ public final class Head implements AutoCloseable {
     return alias >= 0 && series.get(alias) != null;
   }
 
+  /** Creates a series with a given reference while replaying the log. */
   MemSeries createForReplay(long ref, Labels labels) {
     boolean[] created = new boolean[1];
     MemSeries s = series.getOrCreate(labels, l -> new MemSeries(ref, l), created);
@@ -465,24 +480,6 @@ public final class Head implements AutoCloseable {
           arena.free(entry[i]);
         }
       }
-    }
-  }
-
-  /**
-   * Rebuilds a head from the log in {@code walDir} without changing anything on disk: no repair of
-   * a damaged tail (replay stops there, with a warning) and no new segment. For tools reading a
-   * data directory that another process may own.
-   */
-  public static Head openReadOnly(Path walDir, HeadOptions options, long minValidTime)
-      throws IOException {
-    Head head = new Head(options, new SlabArena(), null);
-    try {
-      head.minValidTime = minValidTime;
-      WalReplay.replay(head, walDir, false);
-      return head;
-    } catch (IOException | RuntimeException e) {
-      head.arena.close();
-      throw e;
     }
   }
 
