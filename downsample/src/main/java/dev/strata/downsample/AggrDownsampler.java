@@ -28,7 +28,6 @@ import java.util.Arrays;
  * minutes on their own and then treated like the block's other chunks.
  */
 final class AggrDownsampler {
-  private static final long STALE_NAN_BITS = 0x7ff0_0000_0000_0002L;
   private static final AggrType[] WINDOW_AGGREGATES = {
     AggrType.COUNT, AggrType.SUM, AggrType.MIN, AggrType.MAX
   };
@@ -55,8 +54,7 @@ final class AggrDownsampler {
   // Samples of one aggregate of one group.
   private long[] times = new long[1024];
   private double[] values = new double[1024];
-  private long[] rawTimes = new long[256];
-  private long[] rawValues = new long[256];
+  private final RawSamples rawSamples = new RawSamples();
 
   /**
    * Starts a series whose samples at {@code deleted} timestamps are to be left out (applied to
@@ -84,28 +82,11 @@ final class AggrDownsampler {
    */
   void addRawChunk(ByteSource source, long position, int length) {
     it.reset(source, position, length);
-    int n = 0;
-    long lastT = 0;
-    while (it.next()) {
-      long t = it.atT();
-      long bits = it.atValueBits();
-      if (bits == STALE_NAN_BITS || t < lastT) {
-        continue;
-      }
-      lastT = t;
-      if (isDeleted(t)) {
-        continue;
-      }
-      if (n == rawTimes.length) {
-        rawTimes = Arrays.copyOf(rawTimes, n * 2);
-        rawValues = Arrays.copyOf(rawValues, n * 2);
-      }
-      rawTimes[n] = t;
-      rawValues[n] = bits;
-      n++;
-    }
+    rawSamples.clear();
+    rawSamples.addChunk(it, deleted);
     int before = converted.size();
-    rawDownsampler.downsample(rawTimes, rawValues, n, Resolutions.FIVE_MINUTES, converted);
+    rawDownsampler.downsample(
+        rawSamples.times, rawSamples.values, rawSamples.size, Resolutions.FIVE_MINUTES, converted);
     for (int k = before; k < converted.size(); k++) {
       windows += converted.numSamples(k);
       add(null, k, converted.length(k), converted.minTime(k), converted.maxTime(k));
@@ -186,7 +167,7 @@ final class AggrDownsampler {
       while (it.next()) {
         long t = it.atT();
         long bits = it.atValueBits();
-        if (bits == STALE_NAN_BITS || t < lastT) {
+        if (bits == RawSamples.STALE_NAN_BITS || t < lastT) {
           continue;
         }
         lastT = t;
@@ -214,7 +195,7 @@ final class AggrDownsampler {
         }
         long t = resets.lastT();
         double v = resets.total();
-        if (Double.doubleToRawLongBits(v) == STALE_NAN_BITS || t < lastT) {
+        if (Double.doubleToRawLongBits(v) == RawSamples.STALE_NAN_BITS || t < lastT) {
           continue;
         }
         n = append(n, t, v);

@@ -26,7 +26,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,16 +52,13 @@ import java.util.Optional;
  * supported.
  */
 public final class Downsampler {
-  private static final long STALE_NAN_BITS = 0x7ff0_0000_0000_0002L;
-
   private final UlidGenerator ulids;
   private final RawDownsampler raw = new RawDownsampler();
   private final AggrDownsampler aggr = new AggrDownsampler();
   private final OutputChunks out = new OutputChunks();
   private final XorChunkIterator it = new XorChunkIterator();
   private final ChunkMetas metas = new ChunkMetas();
-  private long[] times = new long[1024];
-  private long[] values = new long[1024];
+  private final RawSamples rawSamples = new RawSamples();
 
   /** A downsampler naming blocks with {@code ulids}; one block at a time, not thread-safe. */
   public Downsampler(UlidGenerator ulids) {
@@ -138,8 +134,8 @@ public final class Downsampler {
         out.clear();
         Intervals deleted = tombstones.get(ref);
         if (from == Resolutions.RAW) {
-          int n = collectRaw(chunks, labels, deleted);
-          raw.downsample(times, values, n, resolution, out);
+          collectRaw(chunks, labels, deleted);
+          raw.downsample(rawSamples.times, rawSamples.values, rawSamples.size, resolution, out);
         } else {
           collectAggregates(chunks, deleted);
           aggr.finish(from, resolution, out);
@@ -170,9 +166,9 @@ public final class Downsampler {
     }
   }
 
-  // The series' raw samples into times/values, cleaned as Thanos expands chunks.
-  private int collectRaw(ChunkCursor chunks, Labels labels, Intervals deleted) {
-    int n = 0;
+  // The series' raw samples into rawSamples, cleaned as Thanos expands chunks.
+  private void collectRaw(ChunkCursor chunks, Labels labels, Intervals deleted) {
+    rawSamples.clear();
     for (int c = 0; c < metas.size(); c++) {
       ChunkCursor chunk = chunks.seek(metas.ref(c));
       if (chunk.encoding() != ChunkEncoding.XOR) {
@@ -182,28 +178,8 @@ public final class Downsampler {
                 + "; only XOR chunks of a raw block can be downsampled");
       }
       it.reset(chunk.source(), chunk.dataPosition(), chunk.dataLength());
-      int need = n + it.numSamples();
-      if (times.length < need) {
-        times = Arrays.copyOf(times, Math.max(need, times.length * 2));
-        values = Arrays.copyOf(values, times.length);
-      }
-      long lastT = 0;
-      while (it.next()) {
-        long t = it.atT();
-        long bits = it.atValueBits();
-        if (bits == STALE_NAN_BITS || t < lastT) {
-          continue;
-        }
-        lastT = t;
-        if (!deleted.isEmpty() && deleted.contains(t)) {
-          continue;
-        }
-        times[n] = t;
-        values[n] = bits;
-        n++;
-      }
+      rawSamples.addChunk(it, deleted);
     }
-    return n;
   }
 
   private void collectAggregates(ChunkCursor chunks, Intervals deleted) {
