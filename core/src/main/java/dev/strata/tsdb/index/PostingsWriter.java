@@ -6,6 +6,7 @@ import static dev.strata.tsdb.index.IndexFormat.SERIES_ALIGNMENT;
 import dev.strata.tsdb.encoding.ByteCursor;
 import dev.strata.tsdb.encoding.ByteSink;
 import dev.strata.tsdb.encoding.ByteSource;
+import dev.strata.tsdb.encoding.UnsignedLongs;
 import java.io.IOException;
 
 /**
@@ -172,7 +173,7 @@ final class PostingsWriter {
           if (Long.compareUnsigned(key, lo) < 0 || Long.compareUnsigned(key, hi) > 0) {
             continue;
           }
-          int i = search(key, from, to);
+          int i = UnsignedLongs.indexOf(keys, from, to, key);
           if (i >= 0) {
             int slot = fill[i - from]++;
             if (slot >= starts[i - from + 1]) {
@@ -192,23 +193,5 @@ final class PostingsWriter {
       out.putCrc();
       out.maybeFlush();
     }
-  }
-
-  // Index of key among keys[from, to), which are ascending as unsigned numbers; -1 if absent.
-  private int search(long key, int from, int to) {
-    int lo = from;
-    int hi = to - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = Long.compareUnsigned(keys[mid], key);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -1;
   }
 }

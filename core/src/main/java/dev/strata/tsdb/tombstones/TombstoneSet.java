@@ -1,5 +1,6 @@
 package dev.strata.tsdb.tombstones;
 
+import dev.strata.tsdb.encoding.UnsignedLongs;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,20 +55,7 @@ public final class TombstoneSet {
 
   // Position of ref in refs, or -1.
   private int indexOf(long ref) {
-    int lo = 0;
-    int hi = refs.length - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = Long.compareUnsigned(refs[mid], ref);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -1;
+    return UnsignedLongs.indexOf(refs, 0, refs.length, ref);
   }
 
   /** Number of series with deletions. */
