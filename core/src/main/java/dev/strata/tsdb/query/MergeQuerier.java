@@ -84,21 +84,7 @@ public final class MergeQuerier implements Querier {
       return;
     }
     closed = true;
-    RuntimeException first = null;
-    for (BlockReader r : readers) {
-      try {
-        r.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closing.closeAll(readers, BlockReader::close);
   }
 
   private static final class MergedSeriesSet implements SeriesSet, Series {

@@ -3,6 +3,7 @@ package dev.strata.tier.store;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.labels.Utf8Order;
+import dev.strata.tsdb.query.Closing;
 import dev.strata.tsdb.storage.ChunkIterator;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SampleIterator;
@@ -65,21 +66,7 @@ final class QuerierUnion implements Querier {
 
   @Override
   public void close() {
-    RuntimeException first = null;
-    for (Querier q : parts) {
-      try {
-        q.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closing.closeAll(parts, Querier::close);
   }
 
   private static final class Union implements SeriesSet, Series {
