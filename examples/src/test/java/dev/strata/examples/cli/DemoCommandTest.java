@@ -7,24 +7,16 @@ import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.TsdbOptions;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DemoCommandTest {
   @TempDir Path tmp;
 
-  private String run(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = StrataCommand.commandLine();
-    cli.setOut(new PrintWriter(out));
-    int code = cli.execute(args);
-    assertEquals(0, code, out.toString());
-    return out.toString();
+  private static String run(String... args) {
+    return StrataCli.run(args).assertSuccess().stdout();
   }
 
   @Test
@@ -59,14 +51,12 @@ class DemoCommandTest {
     Path dir = tmp.resolve("precious");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("notes.txt"), "keep me");
-    CommandLine cli = StrataCommand.commandLine();
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute("demo", "--data-dir", dir.toString(), "--bucket-dir",
+    StrataCli.Result refused = StrataCli.run("demo", "--data-dir", dir.toString(), "--bucket-dir",
         tmp.resolve("bucket").toString(), "--hosts", "1", "--days", "1");
-    assertTrue(code != 0);
+    assertTrue(refused.exitCode() != 0);
     assertTrue(Files.exists(dir.resolve("notes.txt")));
-    assertTrue(err.toString().contains("holds files that are not an earlier demo"), err.toString());
+    assertTrue(refused.stderr().contains("holds files that are not an earlier demo"),
+        refused.stderr());
   }
 
   @Test

@@ -1,11 +1,12 @@
 package dev.strata.examples.cli.tools;
 
+import static dev.strata.examples.cli.StrataCli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.downsample.Downsampler;
 import dev.strata.downsample.Resolutions;
-import dev.strata.examples.cli.StrataCommand;
+import dev.strata.examples.cli.StrataCli.Result;
 import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.BlockMetaFile;
@@ -17,14 +18,11 @@ import dev.strata.tsdb.head.HeadOptions;
 import dev.strata.tsdb.head.HeadReader;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DownsampleCommandTest {
   static final long HOUR = 3_600_000;
@@ -50,36 +48,24 @@ class DownsampleCommandTest {
     }
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = StrataCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   @Test
   void downsamplesABlockIntoTheOutputDirectory() throws Exception {
     Path raw = rawBlock();
     Path out = dir.resolve("out");
-    Run r = run("tools", "downsample", "--resolution=5m", raw.toString(), out.toString());
-    assertEquals(0, r.exit, r.err);
+    Result r = run("tools", "downsample", "--resolution=5m", raw.toString(), out.toString());
+    assertEquals(0, r.exitCode(), r.stderr());
     List<BlockDirectories.BlockDirectory> blocks = BlockDirectories.list(out);
     assertEquals(1, blocks.size());
     BlockMeta meta = BlockMetaFile.read(blocks.get(0).path());
     assertEquals(Resolutions.FIVE_MINUTES, Downsampler.resolutionOf(meta));
     assertEquals(3, meta.stats().numSeries());
     assertEquals(3 * 48, meta.stats().numSamples(), "4 hours of 5-minute windows per series");
-    assertTrue(r.out.contains("raw -> 5m"), r.out);
-    assertTrue(r.out.contains("3 series"), r.out);
+    assertTrue(r.stdout().contains("raw -> 5m"), r.stdout());
+    assertTrue(r.stdout().contains("3 series"), r.stdout());
 
-    Run again = run("tools", "downsample", "--resolution", "1h", blocks.get(0).path().toString(), out.toString());
-    assertEquals(0, again.exit, again.err);
-    assertTrue(again.out.contains("5m -> 1h"), again.out);
+    Result again = run("tools", "downsample", "--resolution", "1h", blocks.get(0).path().toString(), out.toString());
+    assertEquals(0, again.exitCode(), again.stderr());
+    assertTrue(again.stdout().contains("5m -> 1h"), again.stdout());
     assertEquals(2, BlockDirectories.list(out).size());
   }
 
@@ -87,21 +73,21 @@ class DownsampleCommandTest {
   void dumpsTheChosenAggregateOfADownsampledBlock() throws Exception {
     Path raw = rawBlock();
     Path out = dir.resolve("out");
-    assertEquals(0, run("tools", "downsample", "--resolution=5m", raw.toString(), out.toString()).exit);
+    assertEquals(0, run("tools", "downsample", "--resolution=5m", raw.toString(), out.toString()).exitCode());
     Files.createDirectories(out.resolve("wal")); // dump replays a head, as promtool's does
 
-    Run counts = run("tsdb", "dump", "--aggregate=count", out.toString());
-    assertEquals(0, counts.exit, counts.err);
-    List<String> lines = counts.out.lines().toList();
+    Result counts = run("tsdb", "dump", "--aggregate=count", out.toString());
+    assertEquals(0, counts.exitCode(), counts.stderr());
+    List<String> lines = counts.stdout().lines().toList();
     assertEquals(3 * 48, lines.size());
     assertTrue(lines.stream().allMatch(l -> l.matches("\\{.*\\} 20 \\d+")), "20 samples a window");
 
     // Series i1 holds t/1000 + 1; a window's max is its last sample, 285 s after it starts. Windows
     // are stamped with their last millisecond, except that the last window of a chunk is stamped
     // with its last sample, as Thanos does, so a chunk never claims time beyond its data.
-    Run max = run("tsdb", "dump", "--aggregate=max", "--match={instance=\"i1\"}", out.toString());
-    assertEquals(0, max.exit, max.err);
-    List<String> maxLines = max.out.lines().toList();
+    Result max = run("tsdb", "dump", "--aggregate=max", "--match={instance=\"i1\"}", out.toString());
+    assertEquals(0, max.exitCode(), max.stderr());
+    List<String> maxLines = max.stdout().lines().toList();
     assertEquals(48, maxLines.size());
     for (int w = 0; w < 48; w++) {
       String[] f = maxLines.get(w).substring(maxLines.get(w).indexOf('}') + 2).split(" ");
@@ -111,29 +97,29 @@ class DownsampleCommandTest {
     }
     assertTrue(maxLines.get(47).endsWith(" " + (47 * 300_000L + 285_000)), "the last chunk's end");
 
-    Run unchosen = run("tsdb", "dump", out.toString());
-    assertEquals(1, unchosen.exit);
-    assertEquals("", unchosen.out);
-    assertTrue(unchosen.err.contains("is downsampled to 5m: choose what to dump with --aggregate"),
-        unchosen.err);
-    Run unknown = run("tsdb", "dump", "--aggregate=median", out.toString());
-    assertEquals(1, unknown.exit);
-    assertTrue(unknown.err.contains("unknown aggregate \"median\""), unknown.err);
+    Result unchosen = run("tsdb", "dump", out.toString());
+    assertEquals(1, unchosen.exitCode());
+    assertEquals("", unchosen.stdout());
+    assertTrue(unchosen.stderr().contains("is downsampled to 5m: choose what to dump with --aggregate"),
+        unchosen.stderr());
+    Result unknown = run("tsdb", "dump", "--aggregate=median", out.toString());
+    assertEquals(1, unknown.exitCode());
+    assertTrue(unknown.stderr().contains("unknown aggregate \"median\""), unknown.stderr());
   }
 
   @Test
   void explainsWhatIsWrong() throws Exception {
     Path raw = rawBlock();
-    Run bad = run("tools", "downsample", "--resolution=2m", raw.toString(), dir.toString());
-    assertEquals(2, bad.exit);
-    assertTrue(bad.err.contains("unknown resolution \"2m\""), bad.err);
-    Run rawTarget = run("tools", "downsample", "--resolution=raw", raw.toString(), dir.toString());
-    assertEquals(1, rawTarget.exit);
-    assertTrue(rawTarget.err.contains("neither 5m"), rawTarget.err);
-    Run notBlock = run("tools", "downsample", "--resolution=5m", dir.toString(), dir.toString());
-    assertEquals(1, notBlock.exit);
-    assertTrue(notBlock.err.contains("is not a block directory"), notBlock.err);
-    Run missing = run("tools", "downsample", raw.toString(), dir.toString());
-    assertEquals(2, missing.exit, "picocli's usage error");
+    Result bad = run("tools", "downsample", "--resolution=2m", raw.toString(), dir.toString());
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.stderr().contains("unknown resolution \"2m\""), bad.stderr());
+    Result rawTarget = run("tools", "downsample", "--resolution=raw", raw.toString(), dir.toString());
+    assertEquals(1, rawTarget.exitCode());
+    assertTrue(rawTarget.stderr().contains("neither 5m"), rawTarget.stderr());
+    Result notBlock = run("tools", "downsample", "--resolution=5m", dir.toString(), dir.toString());
+    assertEquals(1, notBlock.exitCode());
+    assertTrue(notBlock.stderr().contains("is not a block directory"), notBlock.stderr());
+    Result missing = run("tools", "downsample", raw.toString(), dir.toString());
+    assertEquals(2, missing.exitCode(), "picocli's usage error");
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.examples.cli.StrataCli;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.PrometheusToolsExtension;
 import java.io.IOException;

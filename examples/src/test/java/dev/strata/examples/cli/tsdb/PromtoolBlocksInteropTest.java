@@ -3,6 +3,7 @@ package dev.strata.examples.cli.tsdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.examples.cli.StrataCli;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.examples.cli.StrataCli;
 import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.BlockMetaFile;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.examples.cli.StrataCli;
 import dev.strata.tsdb.head.Head;
 import dev.strata.tsdb.head.HeadOptions;
 import dev.strata.tsdb.storage.Appender;

@@ -1,16 +1,15 @@
-package dev.strata.examples.cli.tsdb;
+package dev.strata.examples.cli;
 
-import dev.strata.examples.cli.StrataCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the {@code strata} command line in this JVM and captures what it prints. */
-final class StrataCli {
+public final class StrataCli {
   private StrataCli() {}
 
-  record Result(int exitCode, String stdout, String stderr) {
-    Result assertSuccess() {
+  public record Result(int exitCode, String stdout, String stderr) {
+    public Result assertSuccess() {
       if (exitCode != 0) {
         throw new AssertionError(
             "strata exited with " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
@@ -19,7 +18,7 @@ final class StrataCli {
     }
   }
 
-  static Result run(String... args) {
+  public static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = StrataCommand.commandLine()
