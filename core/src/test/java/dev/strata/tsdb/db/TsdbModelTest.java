@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -125,6 +127,26 @@ class TsdbModelTest {
     return Labels.of("__name__", "model", "s", Integer.toString(s));
   }
 
+  /** Actions as jqwik prints a sample, so that a counterexample can be pasted as it is. */
+  static List<Action> actions(String printed) {
+    List<Action> out = new ArrayList<>();
+    Matcher m = Pattern.compile("(\\w+)\\[([^\\]]*)]").matcher(printed);
+    while (m.find()) {
+      long[] a = Pattern.compile(", ").splitAsStream(m.group(2)).filter(x -> !x.isEmpty())
+          .mapToLong(x -> Long.parseLong(x.substring(x.indexOf('=') + 1))).toArray();
+      out.add(switch (m.group(1)) {
+        case "Append" -> new Append((int) a[0], (int) a[1], (int) a[2]);
+        case "Commit" -> new Commit();
+        case "Rollback" -> new Rollback();
+        case "Query" -> new Query(a[0], a[1], (int) a[2]);
+        case "Delete" -> new Delete(a[0], a[1], (int) a[2]);
+        case "Compact" -> new Compact();
+        case "Reopen" -> new Reopen();
+        default -> throw new IllegalArgumentException("unknown action " + m.group());
+      });
+    }
+    return out;
+  }
 
   /**
    * A counterexample the property found: series 1 is appended, truncation removes it before the
@@ -134,62 +156,32 @@ class TsdbModelTest {
    */
   @Example
   void aSeriesLoggedUnderTwoReferencesKeepsItsSamplesThroughCheckpoints() throws IOException {
-    behavesLikeTheModel(List.of(
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 400, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Commit(),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(1, 150, 0),
-        new Append(0, 150, 0),
-        new Compact(),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(1, 150, 0),
-        new Commit(),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 3),
-        new Query(0L, 40000L, 2),
-        new Append(0, 150, 3),
-        new Append(0, 900, 3),
-        new Append(0, 150, 0),
-        new Query(282L, 4506L, 1),
-        new Reopen(),
-        new Commit(),
-        new Append(3, 900, 0),
-        new Compact(),
-        new Append(0, 150, 1),
-        new Commit(),
-        new Query(-1L, 1L, 0),
-        new Append(2, 400, 2),
-        new Query(-2L, 1L, 0),
-        new Append(0, 400, 1),
-        new Commit(),
-        new Reopen()));
+    behavesLikeTheModel(actions("""
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=400, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0], Commit[],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=1, step=150, value=0], Append[series=0, step=150, value=0], Compact[],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=1, step=150, value=0], Commit[],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=3], Query[from=0, length=40000, series=2],
+        Append[series=0, step=150, value=3], Append[series=0, step=900, value=3],
+        Append[series=0, step=150, value=0], Query[from=282, length=4506, series=1], Reopen[],
+        Commit[], Append[series=3, step=900, value=0], Compact[],
+        Append[series=0, step=150, value=1], Commit[], Query[from=-1, length=1, series=0],
+        Append[series=2, step=400, value=2], Query[from=-2, length=1, series=0],
+        Append[series=0, step=400, value=1], Commit[], Reopen[]
+        """));
   }
 
   /**
@@ -199,57 +191,30 @@ class TsdbModelTest {
    */
   @Example
   void anOutOfOrderSampleIsRefusedAfterTruncationRemovedItsSeries() throws IOException {
-    behavesLikeTheModel(List.of(
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Rollback(),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(1, 150, 0),
-        new Commit(),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Commit(),
-        new Append(1, 150, 0),
-        new Append(1, 150, 0),
-        new Append(1, 150, 0),
-        new Append(1, 150, 0),
-        new Append(1, 150, 0),
-        new Append(3, 150, 0),
-        new Append(3, 150, 0),
-        new Append(3, 400, 0),
-        new Commit(),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 150, 0),
-        new Append(0, 400, 3),
-        new Append(0, 0, 0),
-        new Append(0, 400, 2),
-        new Append(3, -30, 1),
-        new Append(2, 0, 3),
-        new Append(0, 400, 1),
-        new Append(1, 900, 3),
-        new Append(2, 900, 1),
-        new Append(2, 400, 3),
-        new Append(0, 150, 0),
-        new Compact(),
-        new Append(2, 400, 0),
-        new Compact(),
-        new Append(0, -30, 3),
-        new Append(0, 150, 0),
-        new Append(2, 150, 2),
-        new Delete(1L, 2999L, 0)));
+    behavesLikeTheModel(actions("""
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0], Rollback[],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=1, step=150, value=0], Commit[],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0], Commit[],
+        Append[series=1, step=150, value=0], Append[series=1, step=150, value=0],
+        Append[series=1, step=150, value=0], Append[series=1, step=150, value=0],
+        Append[series=1, step=150, value=0], Append[series=3, step=150, value=0],
+        Append[series=3, step=150, value=0], Append[series=3, step=400, value=0], Commit[],
+        Append[series=0, step=150, value=0], Append[series=0, step=150, value=0],
+        Append[series=0, step=150, value=0], Append[series=0, step=400, value=3],
+        Append[series=0, step=0, value=0], Append[series=0, step=400, value=2],
+        Append[series=3, step=-30, value=1], Append[series=2, step=0, value=3],
+        Append[series=0, step=400, value=1], Append[series=1, step=900, value=3],
+        Append[series=2, step=900, value=1], Append[series=2, step=400, value=3],
+        Append[series=0, step=150, value=0], Compact[], Append[series=2, step=400, value=0],
+        Compact[], Append[series=0, step=-30, value=3], Append[series=0, step=150, value=0],
+        Append[series=2, step=150, value=2], Delete[from=1, length=2999, series=0]
+        """));
   }
 
   @Property(tries = 300)
