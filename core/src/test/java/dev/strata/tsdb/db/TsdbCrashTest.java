@@ -8,12 +8,11 @@ import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.SeriesSet;
+import dev.strata.tsdb.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,20 +86,9 @@ class TsdbCrashTest {
   }
 
   private static Process start(Path wal, boolean compress) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-") || arg.startsWith("-Xmx")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(CrashWriterMain.class.getName());
-    cmd.add(wal.toString());
-    if (compress) {
-      cmd.add("compress");
-    }
+    List<String> cmd = compress
+        ? ChildJvm.command(CrashWriterMain.class, wal.toString(), "compress")
+        : ChildJvm.command(CrashWriterMain.class, wal.toString());
     return new ProcessBuilder(cmd).redirectErrorStream(false).start();
   }
 

@@ -17,14 +17,13 @@ import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.ThanosMeta;
 import dev.strata.tsdb.block.Ulid;
+import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.TempDirectory;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -232,19 +231,8 @@ class ShipperTest {
   }
 
   Process startChild(String endpoint, String bucket) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-") || arg.startsWith("-Xmx")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ShipperChild.class.getName());
-    cmd.add(dataDir.toString());
-    cmd.add(endpoint);
-    cmd.add(bucket);
+    List<String> cmd =
+        ChildJvm.command(ShipperChild.class, dataDir.toString(), endpoint, bucket);
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(tmp.path().resolve("child.log").toFile()).start();
   }
