@@ -1,11 +1,11 @@
 package dev.strata.examples.cli.tsdb;
 
 import dev.strata.tsdb.block.Block;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,13 +22,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--extended", description = "Run extended analysis.")
   boolean extended;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "<db path>",
-      defaultValue = TsdbCommand.DEFAULT_DB_PATH,
-      description = "Database path (default is ${DEFAULT-VALUE}).")
-  Path dbPath;
+  @Mixin DataDirParameter dataDir;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "<block id>",
       description = "Block to analyze (default is the last block).")
@@ -38,7 +32,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath, spec.commandLine().getErr()::println)) {
+    try (ReadOnlyDataDir db = dataDir.open(spec)) {
       Block block = find(db.blocks());
       ReadOnlyDataDir.verify(block);
       block.acquire();

@@ -13,14 +13,13 @@ import dev.strata.tsdb.query.SeriesChunks;
 import dev.strata.tsdb.query.SeriesMerger;
 import dev.strata.tsdb.storage.BlockReader;
 import dev.strata.tsdb.storage.ChunkSeriesCursor;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code strata tsdb dump}: every sample of the series matching a selector in a time range, from
@@ -56,19 +55,13 @@ final class DumpCommand implements Callable<Integer> {
           + " or avg (sum / count, what a plain selector reads).")
   String aggregate;
 
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "<db path>",
-      defaultValue = TsdbCommand.DEFAULT_DB_PATH,
-      description = "Database path (default is ${DEFAULT-VALUE}).")
-  Path dbPath;
+  @Mixin DataDirParameter dataDir;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    try (ReadOnlyDataDir db = ReadOnlyDataDir.open(dbPath, spec.commandLine().getErr()::println)) {
+    try (ReadOnlyDataDir db = dataDir.open(spec)) {
       // promtool reads the WAL before it parses the selector; keep its order of errors.
       Head head = db.maxBlockTime() <= maxTime ? db.head() : null;
       LabelMatcher[] matchers;
