@@ -154,11 +154,11 @@ final class MetaJsonDecoder {
       boolean isNull = t == JsonToken.VALUE_NULL;
       switch (name) {
         case "level" -> level = isNull ? 0 : int64(field);
-        case "sources" -> sources = isNull ? List.of() : ulids(field);
+        case "sources" -> sources = isNull ? List.of() : array(field, this::ulid);
         case "deletable" -> deletable = !isNull && bool(field);
-        case "parents" -> parents = isNull ? List.of() : parents(field);
+        case "parents" -> parents = isNull ? List.of() : array(field, this::parent);
         case "failed" -> failed = !isNull && bool(field);
-        case "hints" -> hints = isNull ? List.of() : strings(field);
+        case "hints" -> hints = isNull ? List.of() : array(field, this::string);
         default -> extra.put(name, tree());
       }
     }
@@ -168,38 +168,33 @@ final class MetaJsonDecoder {
     return new BlockCompaction((int) level, sources, deletable, parents, failed, hints, extra);
   }
 
-  private List<BlockDesc> parents(String path) throws IOException {
-    startArray(path);
-    List<BlockDesc> parents = new ArrayList<>();
-    while (p.nextToken() != JsonToken.END_ARRAY) {
-      String item = path + "[" + parents.size() + "]";
-      if (p.currentToken() == JsonToken.VALUE_NULL) {
-        throw error(item, "null instead of a block");
-      }
-      startObject(item);
-      long at = offset();
-      Ulid ulid = null;
-      Long min = null;
-      Long max = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-          continue;
-        }
-        switch (name) {
-          case "ulid" -> ulid = ulid(item + ".ulid");
-          case "minTime" -> min = int64(item + ".minTime");
-          case "maxTime" -> max = int64(item + ".maxTime");
-          default -> p.skipChildren();
-        }
-      }
-      if (ulid == null || min == null || max == null) {
-        throw error(item, at, "a parent needs ulid, minTime and maxTime");
-      }
-      parents.add(new BlockDesc(ulid, min, max));
+  // One element of compaction.parents, the parser at its first token.
+  private BlockDesc parent(String item) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      throw error(item, "null instead of a block");
     }
-    return parents;
+    startObject(item);
+    long at = offset();
+    Ulid ulid = null;
+    Long min = null;
+    Long max = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.VALUE_NULL) {
+        continue;
+      }
+      switch (name) {
+        case "ulid" -> ulid = ulid(item + ".ulid");
+        case "minTime" -> min = int64(item + ".minTime");
+        case "maxTime" -> max = int64(item + ".maxTime");
+        default -> p.skipChildren();
+      }
+    }
+    if (ulid == null || min == null || max == null) {
+      throw error(item, at, "a parent needs ulid, minTime and maxTime");
+    }
+    return new BlockDesc(ulid, min, max);
   }
 
   private ThanosMeta thanos() throws IOException {
@@ -220,8 +215,8 @@ final class MetaJsonDecoder {
         case "labels" -> labels = isNull ? Map.of() : labels(field);
         case "downsample" -> resolution = isNull ? 0 : resolution(field);
         case "source" -> source = isNull ? "" : string(field);
-        case "segment_files" -> segmentFiles = isNull ? List.of() : strings(field);
-        case "files" -> files = isNull ? List.of() : files(field);
+        case "segment_files" -> segmentFiles = isNull ? List.of() : array(field, this::string);
+        case "files" -> files = isNull ? List.of() : array(field, this::file);
         default -> extra.put(name, tree());
       }
     }
@@ -254,48 +249,41 @@ final class MetaJsonDecoder {
     return resolution;
   }
 
-  private List<ThanosMeta.File> files(String path) throws IOException {
-    startArray(path);
-    List<ThanosMeta.File> files = new ArrayList<>();
-    while (p.nextToken() != JsonToken.END_ARRAY) {
-      String item = path + "[" + files.size() + "]";
-      startObject(item);
-      long at = offset();
-      String relPath = null;
-      long size = 0;
-      Map<String, JsonNode> extra = new LinkedHashMap<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken t = p.nextToken();
-        boolean isNull = t == JsonToken.VALUE_NULL;
-        switch (name) {
-          case "rel_path" -> relPath = isNull ? relPath : string(item + ".rel_path");
-          case "size_bytes" -> size = isNull ? 0 : count(item + ".size_bytes");
-          default -> extra.put(name, tree());
-        }
+  // One element of thanos.files, the parser at its first token.
+  private ThanosMeta.File file(String item) throws IOException {
+    startObject(item);
+    long at = offset();
+    String relPath = null;
+    long size = 0;
+    Map<String, JsonNode> extra = new LinkedHashMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      boolean isNull = t == JsonToken.VALUE_NULL;
+      switch (name) {
+        case "rel_path" -> relPath = isNull ? relPath : string(item + ".rel_path");
+        case "size_bytes" -> size = isNull ? 0 : count(item + ".size_bytes");
+        default -> extra.put(name, tree());
       }
-      if (relPath == null) {
-        throw error(item, at, "a file needs rel_path");
-      }
-      files.add(new ThanosMeta.File(relPath, size, extra));
     }
-    return files;
+    if (relPath == null) {
+      throw error(item, at, "a file needs rel_path");
+    }
+    return new ThanosMeta.File(relPath, size, extra);
   }
 
-  private List<Ulid> ulids(String path) throws IOException {
-    startArray(path);
-    List<Ulid> ulids = new ArrayList<>();
-    while (p.nextToken() != JsonToken.END_ARRAY) {
-      ulids.add(ulid(path + "[" + ulids.size() + "]"));
-    }
-    return ulids;
+  /** Reads one element of an array; {@code item} names it in errors ({@code path[i]}). */
+  @FunctionalInterface
+  private interface Element<T> {
+    T read(String item) throws IOException;
   }
 
-  private List<String> strings(String path) throws IOException {
+  // An array at `path`, each element read by `element` with the parser at its first token.
+  private <T> List<T> array(String path, Element<T> element) throws IOException {
     startArray(path);
-    List<String> values = new ArrayList<>();
+    List<T> values = new ArrayList<>();
     while (p.nextToken() != JsonToken.END_ARRAY) {
-      values.add(string(path + "[" + values.size() + "]"));
+      values.add(element.read(path + "[" + values.size() + "]"));
     }
     return values;
   }
