@@ -86,25 +86,33 @@ final class RegexProgram {
    * @throws InvalidRegexException if the expression is invalid
    */
   static RegexProgram compile(String regex) {
-    RegexNode node = stripOuterAnchors(GoRegexParser.parse(regex));
-    List<String> values = finiteSet(node, MAX_SET_SIZE);
-    if (values != null) {
-      List<String> sorted = new ArrayList<>(new LinkedHashSet<>(values));
-      sorted.sort(Utf8Order.COMPARATOR);
+    try {
+      RegexNode node = stripOuterAnchors(GoRegexParser.parse(regex));
+      List<String> values = finiteSet(node, MAX_SET_SIZE);
+      if (values != null) {
+        List<String> sorted = new ArrayList<>(new LinkedHashSet<>(values));
+        sorted.sort(Utf8Order.COMPARATOR);
+        return new RegexProgram(
+            Kind.SET, commonPrefix(sorted), List.copyOf(sorted), null, null, false, null);
+      }
+      RegexProgram glob = glob(node);
+      if (glob != null) {
+        return glob;
+      }
       return new RegexProgram(
-          Kind.SET, commonPrefix(sorted), List.copyOf(sorted), null, null, false, null);
+          Kind.PATTERN, literalPrefix(node), null, null, null, false, javaPattern(regex, node));
+    } catch (StackOverflowError e) {
+      throw tooDeep(regex);
     }
-    RegexProgram glob = glob(node);
-    if (glob != null) {
-      return glob;
-    }
-    return new RegexProgram(
-        Kind.PATTERN, literalPrefix(node), null, null, null, false, javaPattern(regex, node));
   }
 
   /** The Java pattern equivalent to the anchored expression, whatever the kind. */
   static Pattern javaPattern(String regex) {
-    return javaPattern(regex, GoRegexParser.parse(regex));
+    try {
+      return javaPattern(regex, GoRegexParser.parse(regex));
+    } catch (StackOverflowError e) {
+      throw tooDeep(regex);
+    }
   }
 
   private static Pattern javaPattern(String regex, RegexNode node) {
@@ -115,9 +123,14 @@ final class RegexProgram {
     } catch (PatternSyntaxException e) {
       throw new InvalidRegexException(
           regex, "not supported by Strata's regex engine", e.getDescription());
-    } catch (StackOverflowError e) {
-      throw new InvalidRegexException(regex, "expression nests too deeply", null);
     }
+  }
+
+  // The parser, the analyses of the tree, the translation and java.util.regex's compiler all
+  // recurse once per nesting level. RE2 allows 1000 levels, which a small thread stack may not
+  // hold: the expression is then reported as nesting too deeply, never as a StackOverflowError.
+  private static InvalidRegexException tooDeep(String regex) {
+    return new InvalidRegexException(regex, "expression nests too deeply", null);
   }
 
   Kind kind() {

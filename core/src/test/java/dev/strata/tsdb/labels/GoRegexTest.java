@@ -2,6 +2,7 @@ package dev.strata.tsdb.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,26 @@ class GoRegexTest {
         "invalid regular expression " + GoQuote.quote(deep) + ": expression nests too deeply",
         e.getMessage());
     assertEquals(true, RegexProgram.compile("(".repeat(200) + "a" + ")".repeat(200)).matches("a"));
+  }
+
+  @Test
+  void deepNestingIsAClearErrorEvenOnASmallThreadStack() throws Exception {
+    // RE2's limit of 1000 levels can exceed what a small stack holds for the recursive parser.
+    String deep = "(".repeat(1000) + "a" + ")".repeat(1000);
+    Throwable[] thrown = new Throwable[1];
+    Thread small = new Thread(null, () -> {
+      try {
+        RegexProgram.compile(deep);
+      } catch (Throwable t) {
+        thrown[0] = t;
+      }
+    }, "small-stack", 64 << 10);
+    small.start();
+    small.join();
+    if (thrown[0] != null) { // accepted where the stack sufficed, else reported clearly
+      assertEquals(InvalidRegexException.class, thrown[0].getClass(), String.valueOf(thrown[0]));
+      assertTrue(thrown[0].getMessage().endsWith(": expression nests too deeply"));
+    }
   }
 
   @Test
