@@ -5,7 +5,9 @@ import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.TsdbOptions;
 import dev.strata.tsdb.TsdbStats;
 import dev.strata.tsdb.block.BlockMeta;
-import dev.strata.tsdb.fileutil.FileTrees;
+import dev.strata.tsdb.block.BlockMetaFile;
+import dev.strata.tsdb.block.Ulid;
+import dev.strata.tsdb.block.UlidGenerator;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
@@ -14,6 +16,7 @@ import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.SeriesSet;
 import dev.strata.tier.objstore.Bucket;
 import dev.strata.tier.objstore.BucketConfig;
+import dev.strata.tier.objstore.CountingBucket;
 import dev.strata.tier.objstore.FilesystemBucket;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,7 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
   private static final long SCRAPE_MS = 15_000;
 
   @Option(names = "--data-dir", defaultValue = "strata-demo-data",
-      description = "Where the database goes (replaced if it holds an earlier demo; default ${DEFAULT-VALUE}).")
+      description = "Where the database goes (replaced if an earlier demo created it; default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--hosts", defaultValue = "50", description = "Simulated hosts, ~60 series each (default ${DEFAULT-VALUE}).")
@@ -54,8 +59,12 @@ final class DemoCommand implements Callable<Integer> {
   int days;
 
   @Option(names = "--bucket-dir", defaultValue = "strata-demo-bucket",
-      description = "The filesystem bucket blocks are shipped to (replaced if it holds an earlier demo's blocks; default ${DEFAULT-VALUE}).")
+      description = "The filesystem bucket blocks are shipped to (replaced if an earlier demo created it; default ${DEFAULT-VALUE}).")
   Path bucketDir;
+
+  @Option(names = "--force",
+      description = "Delete the data and bucket directories even if an earlier demo did not create them.")
+  boolean force;
 
   @Option(names = "--objstore.config-file", paramLabel = "FILE",
       description = "Ship to this bucket instead (Thanos YAML, type S3 or FILESYSTEM); nothing in it is deleted.")
@@ -66,24 +75,29 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (!prepare(dataDir, DemoCommand::isDataDirEntry)) {
-      spec.commandLine().getErr().printf(
-          "strata demo: %s holds files that are not an earlier demo's; pass an empty or new directory"
-              + " with --data-dir%n", dataDir);
+    PrintWriter err = spec.commandLine().getErr();
+    String runId = UlidGenerator.system().next().toString();
+    // Both directories are checked before either is touched.
+    try {
+      OwnedDirectory data = OwnedDirectory.inspect(dataDir, "demo", DemoCommand::isDataDirEntry,
+          force, "--data-dir");
+      OwnedDirectory bucket = objstoreConfig != null ? null
+          : OwnedDirectory.inspect(bucketDir, "demo", DemoCommand::isBucketEntry, force,
+              "--bucket-dir");
+      data.claim(runId, err);
+      if (bucket != null) {
+        bucket.claim(runId, err);
+      }
+    } catch (OwnedDirectory.NotOwnedException e) {
+      err.println("strata demo: " + e.getMessage());
       return 2;
     }
-    if (objstoreConfig == null && !prepare(bucketDir, DemoCommand::isBucketEntry)) {
-      spec.commandLine().getErr().printf(
-          "strata demo: %s holds files that are not an earlier demo's blocks; pass an empty or new"
-              + " directory with --bucket-dir%n", bucketDir);
-      return 2;
-    }
-    try (Bucket bucket = openBucket()) { // before hours of ingestion, so a bad config fails fast
-      return run(out, bucket);
+    try (CountingBucket bucket = new CountingBucket(openBucket())) { // fails fast on a bad config
+      return run(out, err, bucket, runId);
     }
   }
 
-  private int run(PrintWriter out, Bucket bucket) throws Exception {
+  private int run(PrintWriter out, PrintWriter err, CountingBucket bucket, String runId) throws Exception {
     NodeExporterSimulator fleet = new NodeExporterSimulator(hosts, 42);
     List<Labels> series = fleet.series();
     long end = (Instant.now().toEpochMilli() / SCRAPE_MS) * SCRAPE_MS;
@@ -95,21 +109,30 @@ final class DemoCommand implements Callable<Integer> {
     try (Tsdb db = Tsdb.open(dataDir, TsdbOptions.defaults())) {
       long ingestStart = System.nanoTime();
       long[] refs = new long[series.size()];
-      Appender app = db.appender();
-      for (int s = 0; s < scrapes; s++) {
-        long t = start + s * SCRAPE_MS;
-        fleet.scrape();
-        for (int i = 0; i < refs.length; i++) {
-          refs[i] = refs[i] == 0 ? app.append(series.get(i), t, fleet.value(i)) : app.append(refs[i], t, fleet.value(i));
+      long samples = (long) scrapes * series.size();
+      AtomicLong ingested = new AtomicLong();
+      try (Progress progress = Progress.onTerminal(err, () -> String.format(
+          "ingesting: %,d of %,d samples (%d%%), %d blocks cut", ingested.get(), samples,
+          ingested.get() * 100 / samples, db.blocks().size()))) {
+        Appender app = db.appender();
+        for (int s = 0; s < scrapes; s++) {
+          long t = start + s * SCRAPE_MS;
+          fleet.scrape();
+          for (int i = 0; i < refs.length; i++) {
+            refs[i] = refs[i] == 0 ? app.append(series.get(i), t, fleet.value(i)) : app.append(refs[i], t, fleet.value(i));
+          }
+          app.commit();
+          ingested.addAndGet(refs.length);
         }
-        app.commit();
       }
       double ingestSeconds = (System.nanoTime() - ingestStart) / 1e9;
-      long samples = (long) scrapes * series.size();
       out.printf("ingested %,d samples in %.1f s (%,.0f samples/s, WAL on)%n", samples, ingestSeconds, samples / ingestSeconds);
 
       long compactStart = System.nanoTime();
-      db.compact();
+      try (Progress progress = Progress.onTerminal(err,
+          () -> String.format("compacting: %d blocks", db.blocks().size()))) {
+        db.compact();
+      }
       out.printf("compaction settled in %.1f s%n%n", (System.nanoTime() - compactStart) / 1e9);
 
       printBlocks(out, db.blocks());
@@ -122,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
 
       queries(out, db, end);
     }
-    new DemoTiering(out, dataDir, end, days).run(bucket);
+    new DemoTiering(out, err, dataDir, end, days, runId).run(bucket);
     out.printf("%nThe directory is in Prometheus's layout; try: promtool tsdb list %s%n", dataDir);
     if (objstoreConfig == null) {
       out.printf("The bucket is in Thanos's layout; try: ./strata bucket ls --objstore.config-file="
@@ -138,32 +161,32 @@ final class DemoCommand implements Callable<Integer> {
     return FilesystemBucket.open(bucketDir);
   }
 
-  // Only an earlier demo's files are replaced; returns false for a directory holding anything else.
-  private static boolean prepare(Path dir, Predicate<String> isDemoEntry) throws IOException {
-    if (Files.isDirectory(dir)) {
-      try (var entries = Files.list(dir)) {
-        if (!entries.allMatch(p -> isDemoEntry.test(p.getFileName().toString()))) {
-          return false;
-        }
-      }
-      FileTrees.deleteRecursively(dir);
-    }
-    return true;
-  }
-
-  private static boolean isDataDirEntry(String name) {
-    return name.equals("wal") || name.equals("lock") || isBlockName(name) || name.contains(".tmp")
+  // What the demo writes into a data directory it created: the database, the shipper's state and
+  // the bucket reads' cache.
+  private static boolean isDataDirEntry(Path entry, OwnedDirectory.Marker marker) {
+    String name = entry.getFileName().toString();
+    return name.equals("wal") || name.equals("lock") || Ulid.tryParse(name).isPresent() || name.contains(".tmp")
         || name.equals("thanos") || name.startsWith("thanos.shipper.json")
         || name.equals(DemoTiering.CACHE_DIR);
   }
 
-  // Blocks and the filesystem bucket's hidden directory of uploads in progress.
-  private static boolean isBucketEntry(String name) {
-    return isBlockName(name) || name.startsWith(".strata");
-  }
-
-  private static boolean isBlockName(String name) {
-    return name.length() == 26;
+  // The filesystem bucket's hidden directory of uploads in progress, and blocks that carry the
+  // external labels of the run that marked the directory: nothing another writer shipped.
+  private static boolean isBucketEntry(Path entry, OwnedDirectory.Marker marker) throws IOException {
+    String name = entry.getFileName().toString();
+    if (name.startsWith(".strata")) {
+      return true;
+    }
+    if (!Ulid.tryParse(name).isPresent() || !Files.isRegularFile(entry.resolve(BlockMetaFile.FILE_NAME))) {
+      return false;
+    }
+    try {
+      return BlockMetaFile.read(entry).thanos()
+          .map(t -> t.labels().equals(DemoTiering.externalLabels(marker.runId())))
+          .orElse(false);
+    } catch (IOException | RuntimeException unreadable) {
+      return false;
+    }
   }
 
   private static void printBlocks(PrintWriter out, List<BlockMeta> blocks) {
@@ -180,9 +203,10 @@ final class DemoCommand implements Callable<Integer> {
     long hour = 3_600_000;
     long t0 = System.nanoTime();
     try (Querier q = db.querier(end - hour, end)) {
-      out.println("busiest CPUs over the last hour (non-idle CPU seconds per second):");
+      out.println("busiest CPUs over the last hour (user CPU seconds per second):");
       SeriesSet set = q.select(LabelMatcher.equal("__name__", "node_cpu_seconds_total"), LabelMatcher.equal("mode", "user"),
           LabelMatcher.regex("instance", "node-00[0-4]:9100"));
+      List<Map.Entry<Labels, Double>> busy = new ArrayList<>();
       while (set.next()) {
         SampleIterator it = set.at().samples();
         double first = Double.NaN;
@@ -197,8 +221,10 @@ final class DemoCommand implements Callable<Integer> {
           last = it.v();
           lastT = it.t();
         }
-        out.printf("  %s  %.3f%n", set.at().labels(), (last - first) / ((lastT - firstT) / 1000.0));
+        busy.add(Map.entry(set.at().labels(), (last - first) / ((lastT - firstT) / 1000.0)));
       }
+      busy.sort(Map.Entry.<Labels, Double>comparingByValue().reversed());
+      busy.forEach(e -> out.printf("  %s  %.3f%n", e.getKey(), e.getValue()));
       out.printf("regions: %s%n", q.labelValues("region"));
       out.printf("distinct metric names: %d%n", q.labelValues("__name__").size());
     }

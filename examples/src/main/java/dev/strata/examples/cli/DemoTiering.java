@@ -1,12 +1,11 @@
 package dev.strata.examples.cli;
 
-import dev.strata.tier.objstore.Bucket;
+import dev.strata.tier.objstore.CountingBucket;
 import dev.strata.tier.store.BucketStoreOptions;
 import dev.strata.tier.store.TieredStorage;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.TsdbOptions;
 import dev.strata.tsdb.block.BlockMeta;
-import dev.strata.tsdb.block.UlidGenerator;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SampleIterator;
@@ -29,29 +28,45 @@ final class DemoTiering {
   static final String CACHE_DIR = "bucket-cache";
 
   private final PrintWriter out;
+  private final PrintWriter err;
   private final Path dataDir;
   private final long end;
   private final int days;
+  private final String runId;
 
-  DemoTiering(PrintWriter out, Path dataDir, long end, int days) {
+  DemoTiering(PrintWriter out, PrintWriter err, Path dataDir, long end, int days, String runId) {
     this.out = out;
+    this.err = err;
     this.dataDir = dataDir;
     this.end = end;
     this.days = days;
+    this.runId = runId;
+  }
+
+  /**
+   * The external labels of a run's blocks. The run's own label keeps earlier demos' blocks in a
+   * shared bucket out of this one's reads, and proves which blocks of a bucket directory a later
+   * demo may delete.
+   */
+  static Map<String, String> externalLabels(String runId) {
+    return Map.of("source", "strata-demo", "run", runId);
   }
 
   /** Ships to {@code bucket} and reads back; the bucket stays the caller's. */
-  void run(Bucket bucket) throws IOException {
-    // The run's own label keeps earlier demos' blocks in a shared bucket out of this one's reads.
-    Map<String, String> externalLabels =
-        Map.of("source", "strata-demo", "run", UlidGenerator.system().next().toString());
+  void run(CountingBucket bucket) throws IOException {
+    Map<String, String> externalLabels = externalLabels(runId);
     BucketStoreOptions storeOptions = BucketStoreOptions.builder(dataDir.resolve(CACHE_DIR)).build();
     Fingerprint before;
     try (Tsdb db = Tsdb.open(dataDir, TsdbOptions.defaults());
         TieredStorage tiered = TieredStorage.open(db, bucket, externalLabels, storeOptions, true)) {
       before = fingerprint(db.querier(Long.MIN_VALUE, end));
       long start = System.nanoTime();
-      int shipped = tiered.ship();
+      int shipped;
+      try (Progress progress = Progress.onTerminal(err, () -> String.format(
+          "shipping: %d objects, %.1f MB uploaded", bucket.objectsUploaded(),
+          bucket.bytesUploaded() / 1e6))) {
+        shipped = tiered.ship();
+      }
       long bytes = tiered.store().blocks().stream().mapToLong(b -> b.sizeBytes()).sum();
       out.printf("%nshipped %d blocks (%,d bytes) to bucket %s in %.1f s, external labels %s%n",
           shipped, bytes, bucket.name(), (System.nanoTime() - start) / 1e9, externalLabels);

@@ -24,14 +24,19 @@ final class JvmMetricsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (JvmMetricsService metrics = JvmMetricsService.start(dataDir, Duration.ofSeconds(1))) {
       // Some work for the metrics to show.
-      long deadline = System.currentTimeMillis() + seconds * 1000L;
+      long start = System.currentTimeMillis();
+      long deadline = start + seconds * 1000L;
       java.util.List<byte[]> garbage = new java.util.ArrayList<>();
-      while (System.currentTimeMillis() < deadline) {
-        garbage.add(new byte[1 << 16]);
-        if (garbage.size() > 200) {
-          garbage.clear();
+      try (Progress progress = Progress.onTerminal(spec.commandLine().getErr(), () -> String.format(
+          "recording: %d of %d s, %,d samples", (System.currentTimeMillis() - start) / 1000,
+          seconds, metrics.samplesRecorded()))) {
+        while (System.currentTimeMillis() < deadline) {
+          garbage.add(new byte[1 << 16]);
+          if (garbage.size() > 200) {
+            garbage.clear();
+          }
+          Thread.sleep(5);
         }
-        Thread.sleep(5);
       }
       metrics.report(spec.commandLine().getOut(), Duration.ofMinutes(10));
     }

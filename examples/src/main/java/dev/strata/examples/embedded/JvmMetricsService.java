@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A service that keeps its own metrics: how an application embeds Strata. Once a second it records
@@ -43,6 +44,7 @@ public final class JvmMetricsService implements AutoCloseable {
   private final Appender appender;
   private final List<Labels> series = new ArrayList<>();
   private final long[] refs;
+  private final AtomicLong samplesRecorded = new AtomicLong();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
@@ -88,6 +90,12 @@ public final class JvmMetricsService implements AutoCloseable {
       refs[s] = refs[s] == 0 ? appender.append(series.get(s), now, values[s]) : appender.append(refs[s], now, values[s]);
     }
     appender.commit();
+    samplesRecorded.addAndGet(refs.length);
+  }
+
+  /** Samples committed since the service started. */
+  public long samplesRecorded() {
+    return samplesRecorded.get();
   }
 
   /** Prints, per series, the latest value and the range over the last {@code window}. */

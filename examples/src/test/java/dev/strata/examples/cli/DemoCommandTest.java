@@ -24,8 +24,10 @@ class DemoCommandTest {
   void theDemoLeavesADatabasePromtoolReads() throws Exception {
     Path dir = tmp.resolve("demo");
     Path bucket = tmp.resolve("bucket");
-    String out = run("demo", "--data-dir", dir.toString(), "--bucket-dir", bucket.toString(),
-        "--hosts", "2", "--days", "1");
+    StrataCli.Result first = StrataCli.run("demo", "--data-dir", dir.toString(), "--bucket-dir",
+        bucket.toString(), "--hosts", "2", "--days", "1").assertSuccess();
+    String out = first.stdout();
+    assertEquals("", first.stderr(), "no progress lines when the output is not a terminal");
     assertTrue(out.contains("ingested"), out);
     assertTrue(out.contains("bytes/sample"), out);
     assertTrue(out.contains("identical to the local read before shipping"), out);
