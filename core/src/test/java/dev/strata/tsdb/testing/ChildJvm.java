@@ -15,6 +15,11 @@ public final class ChildJvm {
 
   /** {@code java <flags> -cp <class path> <main> <args...>}. */
   public static List<String> command(Class<?> main, String... args) {
+    return command(main.getName(), List.of(), args);
+  }
+
+  /** {@code java <flags> -cp <extra>:<class path> <main> <args...>}, for classes compiled by a test. */
+  public static List<String> command(String main, List<Path> extraClassPath, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -23,8 +28,12 @@ public final class ChildJvm {
       }
     }
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
+    StringBuilder classPath = new StringBuilder();
+    for (Path p : extraClassPath) {
+      classPath.append(p).append(java.io.File.pathSeparatorChar);
+    }
+    cmd.add(classPath.append(System.getProperty("java.class.path")).toString());
+    cmd.add(main);
     cmd.addAll(List.of(args));
     return cmd;
   }
