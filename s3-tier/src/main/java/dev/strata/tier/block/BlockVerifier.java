@@ -49,7 +49,10 @@ public final class BlockVerifier {
     }
   }
 
-  /** Verifies block {@code id}, downloading it under {@code scratch} (removed afterwards). */
+  /**
+   * Verifies block {@code id}, downloading it into a new directory under {@code scratch}, which is
+   * removed afterwards; nothing else in {@code scratch} is touched.
+   */
   public static Report verify(Bucket bucket, Ulid id, Path scratch) throws IOException {
     BucketBlocks blocks = new BucketBlocks(bucket);
     List<Problem> problems = new ArrayList<>();
@@ -74,8 +77,10 @@ public final class BlockVerifier {
         problems.add(new Problem(f.relPath(), "has " + size + " bytes, meta.json lists " + f.sizeBytes()));
       }
     }
-    Path dir = scratch.resolve(id.toString());
-    FileTrees.deleteRecursively(dir);
+    // A directory of its own, never scratch/<id>: the scratch directory may be a data directory
+    // holding that very block (the one a sidecar shipped), which must survive the check.
+    Files.createDirectories(scratch);
+    Path dir = Files.createTempDirectory(scratch, "verify-" + id + "-");
     long bytes = 0;
     long series = 0;
     long chunks = 0;

@@ -4,8 +4,8 @@ import dev.strata.tier.objstore.Bucket;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.BlockMetaFile;
 import dev.strata.tsdb.block.Ulid;
-import dev.strata.tsdb.fileutil.FileTrees;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -180,7 +180,13 @@ public final class MetaSync {
       for (Path p : entries) {
         Optional<Ulid> id = Ulid.tryParse(p.getFileName().toString());
         if (id.isPresent() && !present.contains(id.get())) {
-          FileTrees.deleteRecursively(p);
+          // Only the file this cache wrote, and its directory if nothing else is in it.
+          Files.deleteIfExists(p.resolve(BlockMetaFile.FILE_NAME));
+          try {
+            Files.deleteIfExists(p);
+          } catch (DirectoryNotEmptyException others) {
+            LOG.warn("kept {}: it holds files the meta cache did not write", p);
+          }
         }
       }
     } catch (IOException e) {

@@ -42,6 +42,31 @@ class BlockVerifierTest {
       assertTrue(missing.problems().toString().contains("index: listed in meta.json but missing"),
           missing.problems().toString());
       assertTrue(Files.notExists(tmp.path().resolve("scratch").resolve(b.toString())));
+      try (var left = Files.list(tmp.path().resolve("scratch"))) {
+        assertTrue(left.findAny().isEmpty(), "the downloads are removed");
+      }
+    }
+  }
+
+  @Test
+  void aScratchDirectoryHoldingTheBlockItselfKeepsIt() throws Exception {
+    try (TempDirectory tmp = TempDirectory.create("verify");
+        FilesystemBucket bucket = FilesystemBucket.open(tmp.path().resolve("bucket"))) {
+      Path data = tmp.path().resolve("tsdb");
+      TestTsdb.levelOneBlocks(data, 1, 20, 5, 30_000, 1);
+      Shipper.builder(data, bucket).externalLabels(Map.of("r", "1")).build().sync();
+      Ulid id = BlockDirectories.list(data).get(0).ulid();
+      Path local = BlockDirectories.path(data, id);
+      long files;
+      try (var s = Files.walk(local)) {
+        files = s.count();
+      }
+
+      // The data directory the block was shipped from, given as the scratch directory.
+      assertTrue(BlockVerifier.verify(bucket, id, data).ok());
+      try (var s = Files.walk(local)) {
+        assertTrue(s.count() == files, "the local block is intact");
+      }
     }
   }
 }

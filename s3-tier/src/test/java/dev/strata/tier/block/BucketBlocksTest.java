@@ -166,5 +166,13 @@ class BucketBlocksTest {
     blocks.delete(local.get(1).ulid());
     all.sync();
     assertFalse(Files.exists(cache.resolve(local.get(1).ulid().toString())));
+
+    // ... but only what the cache wrote: a file of someone else's in such a directory stays.
+    Path stranger = cache.resolve(local.get(0).ulid().toString());
+    Files.writeString(stranger.resolve("notes.txt"), "keep");
+    blocks.delete(local.get(0).ulid());
+    all.sync();
+    assertFalse(Files.exists(stranger.resolve("meta.json")));
+    assertEquals("keep", Files.readString(stranger.resolve("notes.txt")));
   }
 }
