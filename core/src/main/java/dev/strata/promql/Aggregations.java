@@ -1,0 +1,215 @@
+package dev.strata.promql;
+
+import dev.strata.promql.parser.AggregateExpr;
+import dev.strata.promql.parser.AggregateOp;
+import dev.strata.promql.parser.Expr;
+import dev.strata.promql.parser.StringLiteral;
+import dev.strata.tsdb.labels.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The aggregation operators. Each input series' group is worked out once from its labels; the
+ * steps then accumulate into per-group primitive state, with Prometheus 2.42's arithmetic (plain
+ * sums, incremental mean with its infinity rules, Welford variance, NaN-replacing min and max).
+ */
+final class Aggregations {
+  private Aggregations() {}
+
+  static Evaluated eval(Evaluator ev, AggregateExpr a, Steps steps) {
+    AggregateOp op = a.op();
+    int n = steps.count();
+    double[] param = null;
+    String label = null;
+    if (op == AggregateOp.COUNT_VALUES) {
+      Expr p = FunctionCalls.unwrapParens(a.param());
+      label = ((StringConstant) ev.eval(p, steps)).value();
+    } else if (a.param() != null) {
+      param = ev.evalScalar(a.param(), steps).values();
+    }
+    StepVector in = ev.evalVector(a.expr(), steps);
+    List<String> grouping = a.grouping();
+    Set<String> names = new HashSet<>(grouping);
+    return switch (op) {
+      case TOPK, BOTTOMK -> Selections.topOrBottom(in, names, a.without(), param, op == AggregateOp.TOPK);
+      case COUNT_VALUES -> countValues(in, names, a.without(), label);
+      default -> aggregate(in, op, names, a.without(), param);
+    };
+  }
+
+  /** The labels identifying a series' group: {@code by} keeps the names, {@code without} drops them and the metric name. */
+  static Labels groupLabels(Labels l, Set<String> names, boolean without) {
+    Labels.Builder b = Labels.builder();
+    for (int i = 0; i < l.size(); i++) {
+      String name = l.name(i);
+      boolean listed = names.contains(name);
+      if (without ? !listed && !name.equals(Labels.METRIC_NAME) : listed) {
+        b.set(name, l.value(i));
+      }
+    }
+    return b.build();
+  }
+
+  /** Group index of every input series, groups numbered in order of first appearance. */
+  static int[] assignGroups(StepVector in, Set<String> names, boolean without, List<Labels> groupOut) {
+    int[] group = new int[in.series.size()];
+    Map<Labels, Integer> index = new HashMap<>();
+    for (int i = 0; i < group.length; i++) {
+      Labels key = groupLabels(in.series.get(i).labels, names, without);
+      Integer g = index.get(key);
+      if (g == null) {
+        g = groupOut.size();
+        index.put(key, g);
+        groupOut.add(key);
+      }
+      group[i] = g;
+    }
+    return group;
+  }
+
+  private static StepVector aggregate(
+      StepVector in, AggregateOp op, Set<String> names, boolean without, double[] param) {
+    int steps = in.steps;
+    List<Labels> groupLabels = new ArrayList<>();
+    int[] group = assignGroups(in, names, without, groupLabels);
+    int g = groupLabels.size();
+    List<StepSeries> outSeries = new ArrayList<>(g);
+    for (Labels l : groupLabels) {
+      outSeries.add(new StepSeries(l, steps));
+    }
+    double[] value = new double[g];
+    double[] mean = new double[g];
+    long[] count = new long[g];
+    double[][] quantileValues = op == AggregateOp.QUANTILE ? new double[g][] : null;
+    for (int step = 0; step < steps; step++) {
+      Arrays.fill(count, 0);
+      for (int si = 0; si < group.length; si++) {
+        StepSeries s = in.series.get(si);
+        if (!s.present[step]) {
+          continue;
+        }
+        int k = group[si];
+        double v = s.values[step];
+        long c = ++count[k];
+        if (c == 1) {
+          value[k] = v;
+          mean[k] = v;
+          switch (op) {
+            case STDDEV, STDVAR -> {
+              value[k] = 0;
+              mean[k] = v;
+            }
+            case GROUP -> value[k] = 1;
+            case QUANTILE -> {
+              if (quantileValues[k] == null) {
+                quantileValues[k] = new double[8];
+              }
+              quantileValues[k][0] = v;
+            }
+            default -> { }
+          }
+          continue;
+        }
+        switch (op) {
+          case SUM -> value[k] += v;
+          case AVG -> {
+            double m = mean[k];
+            if (Double.isInfinite(m)) {
+              if (Double.isInfinite(v) && (m > 0) == (v > 0)) {
+                break;
+              }
+              if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+                break;
+              }
+            }
+            mean[k] = m + (v / c - m / c);
+          }
+          case MAX -> {
+            if (value[k] < v || Double.isNaN(value[k])) {
+              value[k] = v;
+            }
+          }
+          case MIN -> {
+            if (value[k] > v || Double.isNaN(value[k])) {
+              value[k] = v;
+            }
+          }
+          case STDDEV, STDVAR -> {
+            double delta = v - mean[k];
+            mean[k] += delta / c;
+            value[k] += delta * (v - mean[k]);
+          }
+          case QUANTILE -> {
+            if (c > quantileValues[k].length) {
+              quantileValues[k] = Arrays.copyOf(quantileValues[k], (int) c * 2);
+            }
+            quantileValues[k][(int) c - 1] = v;
+          }
+          default -> { }
+        }
+      }
+      for (int k = 0; k < g; k++) {
+        long c = count[k];
+        if (c == 0) {
+          continue;
+        }
+        double result = switch (op) {
+          case AVG -> mean[k];
+          case COUNT -> c;
+          case STDVAR -> value[k] / c;
+          case STDDEV -> Math.sqrt(value[k] / c);
+          case QUANTILE -> Quantiles.quantile(param[step], quantileValues[k], (int) c);
+          default -> value[k];
+        };
+        outSeries.get(k).set(step, result);
+      }
+    }
+    StepVector out = new StepVector(steps, outSeries);
+    return out.compact();
+  }
+
+  /**
+   * {@code count_values}: the value, formatted as Go formats floats, becomes a label; the groups
+   * therefore depend on the values and are found step by step.
+   */
+  private static StepVector countValues(StepVector in, Set<String> names, boolean without, String label) {
+    if (!LabelFunctions.isValidLabelName(label)) {
+      throw QueryException.execution("invalid label name \"" + label + "\"");
+    }
+    Set<String> grouping = new HashSet<>(names);
+    if (!without) {
+      grouping.add(label);
+    }
+    StepVector out = new StepVector(in.steps);
+    Map<Labels, Integer> memo = new HashMap<>();
+    Map<Integer, Integer> counts = new HashMap<>();
+    for (int step = 0; step < in.steps; step++) {
+      counts.clear();
+      List<Integer> order = new ArrayList<>();
+      for (StepSeries s : in.series) {
+        if (!s.present[step]) {
+          continue;
+        }
+        Labels withValue =
+            s.labels.toBuilder().set(label, GoFloats.formatPlain(s.values[step])).build();
+        Integer idx = memo.get(withValue);
+        if (idx == null) {
+          idx = out.output(groupLabels(withValue, grouping, without));
+          memo.put(withValue, idx);
+        }
+        if (counts.merge(idx, 1, Integer::sum) == 1) {
+          order.add(idx);
+        }
+      }
+      for (int idx : order) {
+        out.put(idx, step, counts.get(idx));
+      }
+    }
+    return out.compact();
+  }
+}
