@@ -1,6 +1,7 @@
 package dev.strata.tsdb.block;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.tsdb.encoding.GoJsonStrings;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -18,8 +19,6 @@ import java.util.Map;
  * surrogate, which has no UTF-8 form, becomes U+FFFD as Go turns invalid UTF-8 into it.
  */
 final class GoJson {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
   private GoJson() {}
 
   static String write(JsonNode node) {
@@ -104,43 +103,6 @@ final class GoJson {
   }
 
   static void string(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x20 && c < 0x7F) {
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '<', '>', '&' -> unicodeEscape(c, out);
-          default -> out.append(c);
-        }
-      } else if (c < 0x20) {
-        switch (c) {
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> unicodeEscape(c, out);
-        }
-      } else if (c == '\u2028' || c == '\u2029') {
-        unicodeEscape(c, out);
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        out.append(c).append(s.charAt(++i));
-      } else if (Character.isSurrogate(c)) {
-        out.append("\\ufffd");
-      } else {
-        out.append(c);
-      }
-    }
-    out.append('"');
-  }
-
-  private static void unicodeEscape(char c, StringBuilder out) {
-    out.append("\\u")
-        .append(HEX[(c >> 12) & 15])
-        .append(HEX[(c >> 8) & 15])
-        .append(HEX[(c >> 4) & 15])
-        .append(HEX[c & 15]);
+    GoJsonStrings.append(s, out);
   }
 }
