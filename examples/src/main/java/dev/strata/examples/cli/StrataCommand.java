@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       VersionCommand.class,
       DemoCommand.class,
       JvmMetricsCommand.class,
+      ServeCommand.class,
       TsdbCommand.class,
       ToolsCommand.class,
       BucketCommand.class,

@@ -30,6 +30,18 @@ public record ListenAddress(String host, int port) {
     return new ListenAddress(host.isEmpty() ? "0.0.0.0" : host, port);
   }
 
+  /** picocli's side of {@link #parse}. */
+  public static final class Converter implements picocli.CommandLine.ITypeConverter<ListenAddress> {
+    @Override
+    public ListenAddress convert(String value) {
+      try {
+        return parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -1,0 +1,409 @@
+package dev.strata.promql.api;
+
+import dev.strata.promql.Engine;
+import dev.strata.promql.QueryException;
+import dev.strata.promql.QueryResult;
+import dev.strata.promql.Queryable;
+import dev.strata.promql.parser.Expr;
+import dev.strata.promql.parser.Printer;
+import dev.strata.promql.parser.PromqlParseException;
+import dev.strata.promql.parser.PromqlParser;
+import dev.strata.tsdb.labels.GoQuote;
+import dev.strata.tsdb.labels.LabelMatcher;
+import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.storage.Querier;
+import dev.strata.tsdb.storage.SeriesSet;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Prometheus 2.42's HTTP API ({@code /api/v1/...}) over any {@link Queryable}, with no HTTP server
+ * of its own: a server hands it {@link ApiRequest}s and writes back the {@link ApiResponse}s. The
+ * answers are Prometheus's, byte for byte where a client could tell: JSON, error types and codes,
+ * parameter parsing and its messages. Unknown parameters are ignored (Grafana sends some).
+ *
+ * <pre>{@code
+ * PrometheusApi api = PrometheusApi.builder(new Engine(), db::querier).build();
+ * ApiResponse r = api.handle(new ApiRequest("GET", "/api/v1/query", Map.of("query", List.of("up"))));
+ * }</pre>
+ */
+public final class PrometheusApi {
+  /** The paths below the API root, e.g. {@code /api/v1/query}. */
+  public static final String ROOT = "/api/v1";
+
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final long MAX_POINTS = 11_000;
+
+  private final Engine engine;
+  private final Queryable queryable;
+  private final LongSupplier clock;
+  private final BuildInfo buildInfo;
+  private final Map<String, String> flags;
+  private final Supplier<String> configYaml;
+  private final Supplier<Map<String, Object>> runtimeInfo;
+  private final QueryObserver observer;
+
+  private PrometheusApi(Builder b) {
+    this.engine = b.engine;
+    this.queryable = b.queryable;
+    this.clock = b.clock;
+    this.buildInfo = b.buildInfo;
+    this.flags = new TreeMap<>(b.flags);
+    this.configYaml = b.configYaml;
+    this.runtimeInfo = b.runtimeInfo;
+    this.observer = b.observer;
+  }
+
+  public static Builder builder(Engine engine, Queryable queryable) {
+    return new Builder(engine, queryable);
+  }
+
+  /** Answers a request for a path below {@link #ROOT} (the path includes the root). */
+  public ApiResponse handle(ApiRequest request) {
+    String path = request.path();
+    if (!path.startsWith(ROOT + "/")) {
+      return notFound(path);
+    }
+    String endpoint = path.substring(ROOT.length());
+    boolean get = request.method().equals("GET");
+    boolean getOrPost = get || request.method().equals("POST");
+    try {
+      if (endpoint.startsWith("/label/") && endpoint.endsWith("/values")) {
+        return get ? labelValues(request, endpoint.substring(7, endpoint.length() - 7))
+            : methodNotAllowed();
+      }
+      return switch (endpoint) {
+        case "/query" -> getOrPost ? query(request) : methodNotAllowed();
+        case "/query_range" -> getOrPost ? queryRange(request) : methodNotAllowed();
+        case "/query_exemplars" -> getOrPost ? queryExemplars(request) : methodNotAllowed();
+        case "/format_query" -> getOrPost ? formatQuery(request) : methodNotAllowed();
+        case "/series" -> getOrPost ? series(request) : methodNotAllowed();
+        case "/labels" -> getOrPost ? labelNames(request) : methodNotAllowed();
+        case "/metadata" -> get ? success(j -> j.raw("{}")) : methodNotAllowed();
+        case "/status/buildinfo" -> get ? buildInfo() : methodNotAllowed();
+        case "/status/runtimeinfo" -> get ? runtimeInfo() : methodNotAllowed();
+        case "/status/flags" -> get ? success(j -> j.stringMap(flags)) : methodNotAllowed();
+        case "/status/config" -> get
+            ? success(j -> j.raw("{\"yaml\":").string(configYaml.get()).raw("}"))
+            : methodNotAllowed();
+        default -> notFound(path);
+      };
+    } catch (ApiParams.BadParameter e) {
+      return error("bad_data", "invalid parameter " + GoQuote.quote(e.parameter) + ": " + e.getMessage());
+    } catch (QueryException e) {
+      return queryError(e);
+    } catch (RuntimeException e) {
+      return error("internal", e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  private ApiResponse query(ApiRequest r) throws ApiParams.BadParameter {
+    long time = ApiParams.timeParam(r, "time", clock.getAsLong());
+    timeout(r);
+    Expr expr;
+    try {
+      expr = PromqlParser.parse(nullToEmpty(r.param("query")));
+    } catch (PromqlParseException e) {
+      return error("bad_data", "invalid parameter \"query\": " + e.getMessage());
+    }
+    long started = System.nanoTime();
+    QueryResult result = null;
+    try {
+      result = engine.instantQuery(queryable, expr, time);
+    } finally {
+      observer.observe("query", result == null ? null : result.stats(), System.nanoTime() - started);
+    }
+    return queryData(r, result);
+  }
+
+  private ApiResponse queryRange(ApiRequest r) throws ApiParams.BadParameter {
+    long start = ApiParams.time("start", nullToEmpty(r.param("start")));
+    long end = ApiParams.time("end", nullToEmpty(r.param("end")));
+    if (end < start) {
+      throw new ApiParams.BadParameter("end", "end timestamp must not be before start time");
+    }
+    long stepNanos = ApiParams.durationNanos("step", nullToEmpty(r.param("step")));
+    if (stepNanos <= 0) {
+      throw new ApiParams.BadParameter("step",
+          "zero or negative query resolution step widths are not accepted. Try a positive integer");
+    }
+    // Go divides durations in nanoseconds: (end - start) / step, truncated.
+    if (Math.multiplyHigh(end - start, 1_000_000L) == 0
+        && (end - start) * 1_000_000L / stepNanos > MAX_POINTS) {
+      return error("bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try"
+          + " decreasing the query resolution (?step=XX)");
+    }
+    timeout(r);
+    Expr expr;
+    try {
+      expr = PromqlParser.parse(nullToEmpty(r.param("query")));
+    } catch (PromqlParseException e) {
+      return error("bad_data", e.getMessage()); // 2.42 does not name the parameter here
+    }
+    long started = System.nanoTime();
+    QueryResult result = null;
+    try {
+      result = engine.rangeQuery(queryable, expr, start, end, stepNanos / 1_000_000L);
+    } finally {
+      observer.observe("query_range", result == null ? null : result.stats(),
+          System.nanoTime() - started);
+    }
+    return queryData(r, result);
+  }
+
+  // Validated as Prometheus does; the engine's own timeout applies.
+  private static void timeout(ApiRequest r) throws ApiParams.BadParameter {
+    String timeout = r.param("timeout");
+    if (timeout != null && !timeout.isEmpty()) {
+      ApiParams.durationNanos("timeout", timeout);
+    }
+  }
+
+  private ApiResponse queryData(ApiRequest r, QueryResult result) {
+    String stats = r.param("stats");
+    boolean withStats = stats != null && !stats.isEmpty();
+    return ApiResponse.json(200, ApiJson.success(
+        j -> j.queryData(result.value(), withStats ? result.stats() : null), result.warnings()));
+  }
+
+  private ApiResponse queryExemplars(ApiRequest r) throws ApiParams.BadParameter {
+    long start = ApiParams.timeParam(r, "start", ApiParams.MIN_TIME_MS);
+    long end = ApiParams.timeParam(r, "end", ApiParams.MAX_TIME_MS);
+    if (end < start) {
+      return error("bad_data", "end timestamp must not be before start timestamp");
+    }
+    try {
+      PromqlParser.parse(nullToEmpty(r.param("query")));
+    } catch (PromqlParseException e) {
+      return error("bad_data", e.getMessage());
+    }
+    return success(j -> j.raw("[]")); // Strata keeps no exemplars
+  }
+
+  private ApiResponse formatQuery(ApiRequest r) {
+    Expr expr;
+    try {
+      expr = PromqlParser.parse(nullToEmpty(r.param("query")));
+    } catch (PromqlParseException e) {
+      return error("bad_data", "invalid parameter \"query\": " + e.getMessage());
+    }
+    String pretty = Printer.pretty(expr);
+    return success(j -> j.string(pretty));
+  }
+
+  private ApiResponse series(ApiRequest r) throws ApiParams.BadParameter {
+    List<String> selectors = r.params("match[]");
+    if (selectors.isEmpty()) {
+      return error("bad_data", "no match[] parameter provided");
+    }
+    long start = ApiParams.timeParam(r, "start", ApiParams.MIN_TIME_MS);
+    long end = ApiParams.timeParam(r, "end", ApiParams.MAX_TIME_MS);
+    List<List<LabelMatcher>> sets = ApiParams.matchers(selectors);
+    // Several selectors' series are merged, sorted and without duplicates.
+    TreeSet<Labels> found = new TreeSet<>();
+    try (Querier q = queryable.querier(start, end)) {
+      for (List<LabelMatcher> set : sets) {
+        SeriesSet s = q.select(set.toArray(LabelMatcher[]::new));
+        while (s.next()) {
+          found.add(s.at().labels());
+        }
+      }
+    }
+    List<Labels> result = List.copyOf(found);
+    return success(j -> j.labelsList(result));
+  }
+
+  private ApiResponse labelNames(ApiRequest r) throws ApiParams.BadParameter {
+    long start = ApiParams.timeParam(r, "start", ApiParams.MIN_TIME_MS);
+    long end = ApiParams.timeParam(r, "end", ApiParams.MAX_TIME_MS);
+    List<List<LabelMatcher>> sets = matchersUnnamed(r);
+    TreeSet<String> names = new TreeSet<>(dev.strata.tsdb.labels.Utf8Order.COMPARATOR);
+    try (Querier q = queryable.querier(start, end)) {
+      if (sets.isEmpty()) {
+        names.addAll(q.labelNames());
+      }
+      for (List<LabelMatcher> set : sets) {
+        names.addAll(q.labelNames(set.toArray(LabelMatcher[]::new)));
+      }
+    }
+    return success(j -> j.strings(names));
+  }
+
+  private ApiResponse labelValues(ApiRequest r, String name) throws ApiParams.BadParameter {
+    if (!LABEL_NAME.matcher(name).matches()) {
+      return error("bad_data", "invalid label name: " + GoQuote.quote(name));
+    }
+    long start = ApiParams.timeParam(r, "start", ApiParams.MIN_TIME_MS);
+    long end = ApiParams.timeParam(r, "end", ApiParams.MAX_TIME_MS);
+    List<List<LabelMatcher>> sets = matchersUnnamed(r);
+    TreeSet<String> values = new TreeSet<>(dev.strata.tsdb.labels.Utf8Order.COMPARATOR);
+    try (Querier q = queryable.querier(start, end)) {
+      if (sets.isEmpty()) {
+        values.addAll(q.labelValues(name));
+      }
+      for (List<LabelMatcher> set : sets) {
+        values.addAll(q.labelValues(name, set.toArray(LabelMatcher[]::new)));
+      }
+    }
+    return success(j -> j.strings(values));
+  }
+
+  // labels and label values report a bad match[] without naming the parameter, as 2.42 does.
+  private static List<List<LabelMatcher>> matchersUnnamed(ApiRequest r) {
+    try {
+      return ApiParams.matchers(r.params("match[]"));
+    } catch (ApiParams.BadParameter e) {
+      throw new QueryException(QueryException.ErrorType.BAD_DATA, e.getMessage());
+    }
+  }
+
+  private ApiResponse buildInfo() {
+    BuildInfo b = buildInfo;
+    return success(j -> j.raw("{\"version\":").string(b.version())
+        .raw(",\"revision\":").string(b.revision())
+        .raw(",\"branch\":").string(b.branch())
+        .raw(",\"buildUser\":").string(b.buildUser())
+        .raw(",\"buildDate\":").string(b.buildDate())
+        .raw(",\"goVersion\":").string(b.goVersion()).raw("}"));
+  }
+
+  private ApiResponse runtimeInfo() {
+    Map<String, Object> info = runtimeInfo.get();
+    return success(j -> {
+      j.raw("{");
+      boolean first = true;
+      for (Map.Entry<String, Object> e : info.entrySet()) {
+        if (!first) {
+          j.raw(",");
+        }
+        first = false;
+        j.string(e.getKey()).raw(":");
+        Object v = e.getValue();
+        if (v instanceof Number || v instanceof Boolean) {
+          j.raw(v.toString());
+        } else {
+          j.string(String.valueOf(v));
+        }
+      }
+      j.raw("}");
+    });
+  }
+
+  private static ApiResponse success(java.util.function.Consumer<ApiJson> data) {
+    return ApiResponse.json(200, ApiJson.success(data, List.of()));
+  }
+
+  private static ApiResponse queryError(QueryException e) {
+    String type = switch (e.type()) {
+      case BAD_DATA -> "bad_data";
+      case EXECUTION -> "execution";
+      case TIMEOUT -> "timeout";
+      case CANCELED -> "canceled";
+      case INTERNAL -> "internal";
+    };
+    return error(type, e.getMessage());
+  }
+
+  /** The error envelope with Prometheus's status code for the type. */
+  static ApiResponse error(String type, String message) {
+    int status = switch (type) {
+      case "bad_data" -> 400;
+      case "execution" -> 422;
+      case "canceled", "timeout" -> 503;
+      case "not_found" -> 404;
+      default -> 500;
+    };
+    return ApiResponse.json(status, ApiJson.error(type, message));
+  }
+
+  private static ApiResponse notFound(String path) {
+    return ApiResponse.text(404, "404 page not found\n");
+  }
+
+  private static ApiResponse methodNotAllowed() {
+    return ApiResponse.text(405, "Method Not Allowed\n");
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  /** The engine and source, plus what the status endpoints report. */
+  public static final class Builder {
+    private final Engine engine;
+    private final Queryable queryable;
+    private LongSupplier clock = System::currentTimeMillis;
+    private BuildInfo buildInfo = new BuildInfo("unknown", "unknown", "unknown", "unknown", "unknown", "unknown");
+    private Map<String, String> flags = Map.of();
+    private Supplier<String> configYaml = () -> "";
+    private Supplier<Map<String, Object>> runtimeInfo;
+    private QueryObserver observer = QueryObserver.NONE;
+
+    private Builder(Engine engine, Queryable queryable) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+      this.queryable = Objects.requireNonNull(queryable, "queryable");
+      Instant started = Instant.now();
+      this.runtimeInfo = () -> defaultRuntimeInfo(started);
+    }
+
+    /** The clock of an instant query without {@code time}, in milliseconds. */
+    public Builder clock(LongSupplier value) {
+      this.clock = value;
+      return this;
+    }
+
+    public Builder buildInfo(BuildInfo value) {
+      this.buildInfo = value;
+      return this;
+    }
+
+    /** What {@code status/flags} lists: every flag with its value, as text. */
+    public Builder flags(Map<String, String> value) {
+      this.flags = Map.copyOf(value);
+      return this;
+    }
+
+    public Builder configYaml(Supplier<String> value) {
+      this.configYaml = value;
+      return this;
+    }
+
+    /** The fields of {@code status/runtimeinfo}, in order. */
+    public Builder runtimeInfo(Supplier<Map<String, Object>> value) {
+      this.runtimeInfo = value;
+      return this;
+    }
+
+    /** Told of every query answered (metrics). */
+    public Builder queryObserver(QueryObserver value) {
+      this.observer = Objects.requireNonNull(value, "observer");
+      return this;
+    }
+
+    public PrometheusApi build() {
+      return new PrometheusApi(this);
+    }
+
+    private static Map<String, Object> defaultRuntimeInfo(Instant started) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("startTime", started.toString());
+      m.put("CWD", System.getProperty("user.dir"));
+      m.put("reloadConfigSuccess", true);
+      m.put("lastConfigTime", started.toString());
+      m.put("corruptionCount", 0);
+      m.put("goroutineCount", Thread.activeCount());
+      m.put("GOMAXPROCS", Runtime.getRuntime().availableProcessors());
+      m.put("GOGC", "");
+      m.put("GODEBUG", "");
+      m.put("storageRetention", "");
+      return m;
+    }
+  }
+}
