@@ -13,6 +13,14 @@ public record ApiRequest(String method, String path, Map<String, List<String>> p
     params = Map.copyOf(params);
   }
 
+  /**
+   * A request from its raw parts, for servers that hand them over undecoded: the query string
+   * ({@code a=1&b=2}, or null) and a form-encoded body (or null).
+   */
+  public static ApiRequest of(String method, String path, String rawQuery, String formBody) {
+    return new ApiRequest(method, path, FormDecoding.decode(rawQuery, formBody));
+  }
+
   /** The first value of parameter {@code name}, or null. */
   public String param(String name) {
     List<String> values = params.get(name);

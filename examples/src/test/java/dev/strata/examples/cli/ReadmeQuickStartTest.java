@@ -79,6 +79,21 @@ class ReadmeQuickStartTest {
         "the README's SLF4J binding is the version Strata is built with: " + pom);
   }
 
+  @Test
+  void theGrafanaSnippetIsTheCompiledExample() throws Exception {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    Matcher m = Pattern.compile("<!-- readme:PrometheusEndpoint -->\\s*```java\\n(.*?)```", Pattern.DOTALL)
+        .matcher(readme);
+    assertTrue(m.find(), "README has the PrometheusEndpoint snippet");
+    String source = Files.readString(
+        Path.of("src/main/java/dev/strata/examples/embedded/PrometheusEndpoint.java"));
+    String region = source.substring(source.indexOf("// readme:start\n") + "// readme:start\n".length(),
+        source.indexOf("    // readme:end"));
+    String dedented = region.lines().map(l -> l.length() >= 4 ? l.substring(4) : l.strip())
+        .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    assertEquals(dedented, m.group(1));
+  }
+
   private static boolean readmeMentions(String artifact) throws Exception {
     return Files.readString(ROOT.resolve("README.md")).contains(artifact);
   }
