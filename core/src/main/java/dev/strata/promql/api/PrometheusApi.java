@@ -49,6 +49,7 @@ public final class PrometheusApi {
   private final Supplier<String> configYaml;
   private final Supplier<Map<String, Object>> runtimeInfo;
   private final QueryObserver observer;
+  private final Map<String, String> externalLabels;
 
   private PrometheusApi(Builder b) {
     this.engine = b.engine;
@@ -59,6 +60,7 @@ public final class PrometheusApi {
     this.configYaml = b.configYaml;
     this.runtimeInfo = b.runtimeInfo;
     this.observer = b.observer;
+    this.externalLabels = b.externalLabels;
   }
 
   public static Builder builder(Engine engine, Queryable queryable) {
@@ -102,6 +104,18 @@ public final class PrometheusApi {
     } catch (RuntimeException e) {
       return error("internal", e.getMessage() == null ? e.toString() : e.getMessage());
     }
+  }
+
+  /**
+   * {@code /federate}: the newest sample of every series matching a {@code match[]}, in the text
+   * exposition format, for another Prometheus to scrape.
+   */
+  public ApiResponse federate(ApiRequest request) {
+    if (!request.method().equals("GET")) {
+      return methodNotAllowed();
+    }
+    return Federation.answer(request, queryable, clock.getAsLong(),
+        engine.options().lookbackDelta().toMillis(), externalLabels);
   }
 
   private ApiResponse query(ApiRequest r) throws ApiParams.BadParameter {
@@ -345,6 +359,7 @@ public final class PrometheusApi {
     private Supplier<String> configYaml = () -> "";
     private Supplier<Map<String, Object>> runtimeInfo;
     private QueryObserver observer = QueryObserver.NONE;
+    private Map<String, String> externalLabels = Map.of();
 
     private Builder(Engine engine, Queryable queryable) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -378,6 +393,12 @@ public final class PrometheusApi {
     /** The fields of {@code status/runtimeinfo}, in order. */
     public Builder runtimeInfo(Supplier<Map<String, Object>> value) {
       this.runtimeInfo = value;
+      return this;
+    }
+
+    /** Labels {@code /federate} adds to series that lack them. */
+    public Builder externalLabels(Map<String, String> value) {
+      this.externalLabels = Map.copyOf(value);
       return this;
     }
 

@@ -73,6 +73,22 @@ public final class GoFloatFormat {
   }
 
   /**
+   * {@code FormatFloat(v, 'g', -1, 64)}, the text exposition format's values: the {@code 'e'} form
+   * when the decimal exponent is below -4 or at least 6 ({@code 1e+06}), {@code 'f'} otherwise.
+   */
+  public static String general(double v) {
+    String special = special(v);
+    if (special != null) {
+      return special;
+    }
+    if (v == 0) {
+      return plain(v);
+    }
+    int exp = Decimal.of(v).exponent;
+    return exp < -4 || exp >= 6 ? exponent(v) : plain(v);
+  }
+
+  /**
    * A sample value in Prometheus's JSON ({@code jsonutil.MarshalValue}): the {@code 'e'} form below
    * 1e-6 and from 1e21 on, the {@code 'f'} form otherwise.
    */

@@ -147,6 +147,22 @@ class PrometheusApiTest {
   }
 
   @Test
+  void federation() {
+    ApiResponse r = api.federate(new ApiRequest("GET", "/federate",
+        Map.of("match[]", List.of("up", "html", "{kind=\"nan\"}"))));
+    assertEquals(200, r.status());
+    assertEquals("text/plain; version=0.0.4; charset=utf-8", r.contentType());
+    assertEquals("# TYPE html untyped\n"
+        + "html{v=\"<a&b>\",instance=\"\"} 0.5 600000\n"
+        + "# TYPE odd untyped\n"
+        + "odd{kind=\"nan\",instance=\"\"} NaN 600000\n"
+        + "# TYPE up untyped\n"
+        + "up{instance=\"a\",job=\"api\"} 1 600000\n"
+        + "up{instance=\"b\",job=\"db\"} 0 600000\n", r.bodyText());
+    assertEquals(400, api.federate(new ApiRequest("GET", "/federate", Map.of("match[]", List.of("up{")))).status());
+  }
+
+  @Test
   void statusEndpointsAndRouting() {
     String build = call("GET", "/api/v1/status/buildinfo").bodyText();
     assertTrue(build.startsWith("{\"status\":\"success\",\"data\":{\"version\":"), build);

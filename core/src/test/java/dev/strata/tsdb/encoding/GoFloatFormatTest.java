@@ -34,6 +34,18 @@ class GoFloatFormatTest {
   }
 
   @Test
+  void theGeneralFormOfTheTextExpositionFormat() {
+    assertEquals("1e+06", GoFloatFormat.general(1e6));
+    assertEquals("123456", GoFloatFormat.general(123456));
+    assertEquals("1.23456789e+08", GoFloatFormat.general(123456789));
+    assertEquals("0.0001", GoFloatFormat.general(0.0001));
+    assertEquals("1e-05", GoFloatFormat.general(0.00001));
+    assertEquals("-1.5", GoFloatFormat.general(-1.5));
+    assertEquals("0", GoFloatFormat.general(0));
+    assertEquals("NaN", GoFloatFormat.general(Double.NaN));
+  }
+
+  @Test
   void prometheusSampleValuesAndGoJsonNumbers() {
     assertEquals("1e-07", GoFloatFormat.sampleValue(1e-7));
     assertEquals("0.000001", GoFloatFormat.sampleValue(0.000001));

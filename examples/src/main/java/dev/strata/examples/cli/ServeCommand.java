@@ -113,6 +113,7 @@ final class ServeCommand implements Callable<Integer> {
     HttpServer http = HttpServer.builder(listenAddress, registry)
         .routePrefix(routePrefix)
         .route(PrometheusApi.ROOT + "/", Set.of("GET", "POST"), api::handle)
+        .get("/federate", api::federate)
         .build();
     lifecycle.closeAtStop(http.start());
     spec.commandLine().getOut().printf("strata serve: %s on http://%s%s/%n", dataDir,

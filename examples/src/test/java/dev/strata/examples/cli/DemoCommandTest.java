@@ -31,6 +31,7 @@ class DemoCommandTest {
     assertTrue(out.contains("ingested"), out);
     assertTrue(out.contains("bytes/sample"), out);
     assertTrue(out.contains("identical to the local read before shipping"), out);
+    assertTrue(out.contains("./strata serve --storage.tsdb.path=" + dir), out);
     // Run again: the earlier demo's data directory and bucket are replaced, not mixed in.
     String again = run("demo", "--data-dir", dir.toString(), "--bucket-dir", bucket.toString(),
         "--hosts", "2", "--days", "1");
