@@ -13,17 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A data directory opened for reading only, as Prometheus's {@code OpenDBReadOnly}: the blocks,
  * and the head rebuilt from {@code wal/} if there is one, never written to, never locked, so that
  * the directory of a running Prometheus or a copy of one can be queried. Blocks downsampled by
- * Thanos are left out (their samples are aggregates, not raw values). Thread-safe.
+ * Thanos are opened too but left out of {@link #querier} (their samples are aggregates, not raw
+ * values): a reader that knows aggregates picks from {@link #blocks()} and adds {@link
+ * #headReaders}. Thread-safe.
  */
 public final class ReadOnlyTsdb implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ReadOnlyTsdb.class);
   private static final long HEAD_CHUNK_RANGE = 2 * 3_600_000L;
 
   private final Path dir;
@@ -53,13 +52,7 @@ public final class ReadOnlyTsdb implements AutoCloseable {
     Head head = null;
     try {
       for (BlockDirectories.BlockDirectory d : BlockDirectories.list(dir)) {
-        Block b = Block.open(d.path());
-        if (b.meta().thanos().map(t -> t.downsampleResolution() != 0).orElse(false)) {
-          LOG.warn("left out block {}: it is downsampled", d.ulid());
-          b.close();
-          continue;
-        }
-        blocks.add(b);
+        blocks.add(Block.open(d.path()));
       }
       blocks.sort(Comparator.comparingLong(Block::minTime));
       long maxBlockTime = blocks.stream().mapToLong(Block::maxTime).max().orElse(Long.MIN_VALUE);
@@ -79,7 +72,7 @@ public final class ReadOnlyTsdb implements AutoCloseable {
     return dir;
   }
 
-  /** The blocks, by start time. */
+  /** The blocks, raw and downsampled, by start time. */
   public List<Block> blocks() {
     return blocks;
   }
@@ -89,18 +82,26 @@ public final class ReadOnlyTsdb implements AutoCloseable {
     List<BlockReader> readers = new ArrayList<>();
     try {
       for (Block b : blocks) {
-        if (b.minTime() <= maxt && b.maxTime() > mint) {
+        if (b.minTime() <= maxt && b.maxTime() > mint && !isDownsampled(b)) {
           readers.add(b.reader());
         }
       }
-      if (head != null) {
-        readers.add(head.reader(mint, maxt));
-      }
+      readers.addAll(headReaders(mint, maxt));
     } catch (RuntimeException e) {
       readers.forEach(BlockReader::close);
       throw e;
     }
     return new MergeQuerier(readers, mint, maxt);
+  }
+
+  /** A reader of the WAL's head over {@code [mint, maxt]}, if there is a WAL. Close it. */
+  public List<BlockReader> headReaders(long mint, long maxt) {
+    return head == null ? List.of() : List.of(head.reader(mint, maxt));
+  }
+
+  /** Whether Thanos downsampled the block (its samples are aggregates). */
+  public static boolean isDownsampled(Block b) {
+    return b.meta().thanos().map(t -> t.downsampleResolution() != 0).orElse(false);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.strata.examples.cli;
 
+import dev.strata.downsample.DownsampledQueryable;
+import dev.strata.downsample.ResolutionChoice;
 import dev.strata.examples.server.HttpServer;
 import dev.strata.examples.server.ListenAddress;
 import dev.strata.examples.server.LoggingOptions;
@@ -90,8 +92,12 @@ final class ServeCommand implements Callable<Integer> {
     Queryable source;
     if (readOnly) {
       ReadOnlyTsdb db = lifecycle.closeAtStop(ReadOnlyTsdb.open(dataDir));
-      log.info("opened {} read-only: {} blocks", dataDir, db.blocks().size());
-      source = db::querier;
+      long downsampled = db.blocks().stream().filter(ReadOnlyTsdb::isDownsampled).count();
+      log.info("opened {} read-only: {} blocks, {} of them downsampled", dataDir,
+          db.blocks().size(), downsampled);
+      // Raw data wherever there is some; downsampled blocks answer only where it is gone.
+      source = downsampled == 0 ? db::querier
+          : new DownsampledQueryable(db.blocks(), ResolutionChoice.finestFirst(), db::headReaders);
     } else {
       Tsdb db = lifecycle.closeAtStop(Tsdb.open(dataDir, TsdbOptions.defaults()));
       log.info("opened {}: {} blocks", dataDir, db.blocks().size());
