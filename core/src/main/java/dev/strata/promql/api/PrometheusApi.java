@@ -11,6 +11,7 @@ import dev.strata.promql.parser.PromqlParser;
 import dev.strata.tsdb.labels.GoQuote;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.labels.Utf8Order;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SeriesSet;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -235,38 +237,32 @@ public final class PrometheusApi {
   }
 
   private ApiResponse labelNames(ApiRequest r) throws ApiParams.BadParameter {
-    long start = ApiParams.timeParam(r, "start", ApiParams.MIN_TIME_MS);
-    long end = ApiParams.timeParam(r, "end", ApiParams.MAX_TIME_MS);
-    List<List<LabelMatcher>> sets = matchersUnnamed(r);
-    TreeSet<String> names = new TreeSet<>(dev.strata.tsdb.labels.Utf8Order.COMPARATOR);
-    try (Querier q = queryable.querier(start, end)) {
-      if (sets.isEmpty()) {
-        names.addAll(q.labelNames());
-      }
-      for (List<LabelMatcher> set : sets) {
-        names.addAll(q.labelNames(set.toArray(LabelMatcher[]::new)));
-      }
-    }
-    return success(j -> j.strings(names));
+    return sortedUnion(r, Querier::labelNames);
   }
 
   private ApiResponse labelValues(ApiRequest r, String name) throws ApiParams.BadParameter {
     if (!LABEL_NAME.matcher(name).matches()) {
       return error("bad_data", "invalid label name: " + GoQuote.quote(name));
     }
+    return sortedUnion(r, (q, matchers) -> q.labelValues(name, matchers));
+  }
+
+  // Names or values over the range, for all series or the union of each match[]'s, sorted.
+  private ApiResponse sortedUnion(ApiRequest r, BiFunction<Querier, LabelMatcher[], List<String>> lookup)
+      throws ApiParams.BadParameter {
     long start = ApiParams.timeParam(r, "start", ApiParams.MIN_TIME_MS);
     long end = ApiParams.timeParam(r, "end", ApiParams.MAX_TIME_MS);
     List<List<LabelMatcher>> sets = matchersUnnamed(r);
-    TreeSet<String> values = new TreeSet<>(dev.strata.tsdb.labels.Utf8Order.COMPARATOR);
+    TreeSet<String> union = new TreeSet<>(Utf8Order.COMPARATOR);
     try (Querier q = queryable.querier(start, end)) {
       if (sets.isEmpty()) {
-        values.addAll(q.labelValues(name));
+        union.addAll(lookup.apply(q, new LabelMatcher[0]));
       }
       for (List<LabelMatcher> set : sets) {
-        values.addAll(q.labelValues(name, set.toArray(LabelMatcher[]::new)));
+        union.addAll(lookup.apply(q, set.toArray(LabelMatcher[]::new)));
       }
     }
-    return success(j -> j.strings(values));
+    return success(j -> j.strings(union));
   }
 
   // labels and label values report a bad match[] without naming the parameter, as 2.42 does.

@@ -11,13 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
  * metrics; everything else passes straight to the bucket it wraps. A count moves when an upload
  * has completed.
  */
-public final class CountingBucket implements Bucket {
-  private final Bucket inner;
+public final class CountingBucket extends ForwardingBucket {
   private final LongAdder objectsUploaded = new LongAdder();
   private final LongAdder bytesUploaded = new LongAdder();
 
   public CountingBucket(Bucket inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   public long objectsUploaded() {
@@ -26,11 +25,6 @@ public final class CountingBucket implements Bucket {
 
   public long bytesUploaded() {
     return bytesUploaded.sum();
-  }
-
-  @Override
-  public String name() {
-    return inner.name();
   }
 
   @Override
@@ -49,46 +43,5 @@ public final class CountingBucket implements Bucket {
   private void uploaded(long bytes) {
     objectsUploaded.increment();
     bytesUploaded.add(bytes);
-  }
-
-  @Override
-  public InputStream get(String key) throws IOException {
-    return inner.get(key);
-  }
-
-  @Override
-  public InputStream getRange(String key, long offset, long length) throws IOException {
-    return inner.getRange(key, offset, length);
-  }
-
-  @Override
-  public byte[] readRange(String key, long offset, int length) throws IOException {
-    return inner.readRange(key, offset, length);
-  }
-
-  @Override
-  public boolean exists(String key) throws IOException {
-    return inner.exists(key);
-  }
-
-  @Override
-  public ObjectAttributes attributes(String key) throws IOException {
-    return inner.attributes(key);
-  }
-
-  @Override
-  public ListPage list(String prefix, boolean recursive, String pageToken, int maxKeys)
-      throws IOException {
-    return inner.list(prefix, recursive, pageToken, maxKeys);
-  }
-
-  @Override
-  public void delete(String key) throws IOException {
-    inner.delete(key);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }

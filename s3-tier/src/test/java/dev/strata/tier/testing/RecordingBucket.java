@@ -1,8 +1,7 @@
 package dev.strata.tier.testing;
 
 import dev.strata.tier.objstore.Bucket;
-import dev.strata.tier.objstore.ListPage;
-import dev.strata.tier.objstore.ObjectAttributes;
+import dev.strata.tier.objstore.ForwardingBucket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -14,15 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A real bucket that also records what was written and counts the bytes read, so tests can check
  * upload order and how much a reader fetched.
  */
-public final class RecordingBucket implements Bucket {
-  private final Bucket inner;
+public final class RecordingBucket extends ForwardingBucket {
   private final List<String> uploads = new ArrayList<>();
   private final List<String> ranges = new ArrayList<>();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicLong rangeRequests = new AtomicLong();
 
   public RecordingBucket(Bucket inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   public synchronized List<String> uploads() {
@@ -51,11 +49,6 @@ public final class RecordingBucket implements Bucket {
 
   private synchronized void record(String key) {
     uploads.add(key);
-  }
-
-  @Override
-  public String name() {
-    return inner.name();
   }
 
   @Override
@@ -97,31 +90,5 @@ public final class RecordingBucket implements Bucket {
     byte[] b = inner.readRange(key, offset, length);
     bytesRead.addAndGet(b.length);
     return b;
-  }
-
-  @Override
-  public boolean exists(String key) throws IOException {
-    return inner.exists(key);
-  }
-
-  @Override
-  public ObjectAttributes attributes(String key) throws IOException {
-    return inner.attributes(key);
-  }
-
-  @Override
-  public ListPage list(String prefix, boolean recursive, String pageToken, int maxKeys)
-      throws IOException {
-    return inner.list(prefix, recursive, pageToken, maxKeys);
-  }
-
-  @Override
-  public void delete(String key) throws IOException {
-    inner.delete(key);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }
