@@ -4,6 +4,7 @@ import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.BlockStats;
 import dev.strata.tsdb.block.UlidGenerator;
 import dev.strata.tsdb.compact.BlockWriter;
+import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.head.Head;
 import dev.strata.tsdb.head.HeadOptions;
 import dev.strata.tsdb.head.HeadReader;
@@ -13,7 +14,6 @@ import dev.strata.tsdb.textparse.OpenMetricsInput;
 import dev.strata.tsdb.textparse.OpenMetricsParser;
 import dev.strata.tsdb.textparse.TimeRange;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +125,7 @@ public final class OpenMetricsBackfill {
       for (Appender app : appenders.values()) {
         app.commit();
       }
-      Files.createDirectories(outDir);
+      FileTrees.createDirectories(outDir);
       List<BlockMeta> written = new ArrayList<>();
       UlidGenerator ulids = UlidGenerator.system();
       for (Head head : heads.values()) {

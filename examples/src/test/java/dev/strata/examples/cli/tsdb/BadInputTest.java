@@ -71,6 +71,34 @@ class BadInputTest {
   }
 
   @Test
+  void aFileWhereADirectoryBelongsIsNotADirectory() throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "not a directory");
+    for (String tool : new String[] {"list", "dump", "analyze"}) {
+      assertOneLineFailure(StrataCli.run("tsdb", tool, file.toString()),
+          file + ": not a directory");
+    }
+    Path in = Files.writeString(tmp.resolve("in.om"), "# TYPE a gauge\na 1 100\n# EOF\n");
+    for (Path out : new Path[] {file, file.resolve("sub")}) {
+      StrataCli.Result r = StrataCli.run(
+          "tsdb", "create-blocks-from", "openmetrics", in.toString(), out.toString());
+      assertOneLineFailure(r, file + ": not a directory");
+      assertFalse(r.stderr().contains("exists"), r.stderr());
+    }
+    StrataCli.Result demo = StrataCli.run("jvm-metrics", "--seconds", "1", "--data-dir",
+        file.resolve("data").toString());
+    assertOneLineFailure(demo, file + ": not a directory");
+
+    Path data = validBlock();
+    Path block;
+    try (Stream<Path> dirs = Files.list(data)) {
+      block = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    StrataCli.Result downsample = StrataCli.run(
+        "tools", "downsample", "--resolution=5m", block.toString(), file.toString());
+    assertOneLineFailure(downsample, file + ": not a directory");
+  }
+
+  @Test
   void badFlagsAreReported() throws Exception {
     Path data = validBlock();
     Files.createDirectories(data.resolve("wal"));
