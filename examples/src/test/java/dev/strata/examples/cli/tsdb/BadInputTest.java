@@ -54,6 +54,33 @@ class BadInputTest {
   }
 
   @Test
+  void outOfOrderAndDuplicateSamplesAreDroppedAndCounted() throws Exception {
+    Path out = tmp.resolve("out");
+    StrataCli.Result r = backfill("""
+        # TYPE a gauge
+        a{b="c"} 1 100
+        a{b="c"} 2 300
+        a{b="c"} 3 200
+        a{b="c"} 4 300
+        a{b="c"} 2 300
+        a{b="c"} 5 400
+        a{b="c"} 6 7300
+        a{b="c"} 7 50
+        # EOF
+        """, out).assertSuccess();
+    assertEquals(tmp.resolve("in.om") + ": dropped 4 samples: 2 out of order, 1 duplicate timestamp"
+        + " with a different value, 1 exact duplicate\n", r.stderr());
+    assertEquals(3, r.stdout().lines().count(), "promtool's table: a header and two blocks");
+    // The first sample of a timestamp is kept; samples of another block never conflict.
+    assertEquals("""
+        {__name__="a", b="c"} 1 100000
+        {__name__="a", b="c"} 2 300000
+        {__name__="a", b="c"} 5 400000
+        {__name__="a", b="c"} 6 7300000
+        """, StrataCli.run("tsdb", "dump", out.toString()).assertSuccess().stdout());
+  }
+
+  @Test
   void missingFilesAndDirectoriesAreNamed() throws Exception {
     Path nowhere = tmp.resolve("nowhere");
     assertOneLineFailure(StrataCli.run("tsdb", "create-blocks-from", "openmetrics",
