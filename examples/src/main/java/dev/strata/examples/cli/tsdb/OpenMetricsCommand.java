@@ -52,17 +52,9 @@ final class OpenMetricsCommand implements Callable<Integer> {
     CreateBlocksFromCommand.BackfillFlags group = parent.flags;
     boolean humanReadable = flags.humanReadable || group.humanReadable;
     boolean quiet = flags.quiet || group.quiet;
-    String duration = flags.maxBlockDuration != null ? flags.maxBlockDuration
+    Long duration = flags.maxBlockDuration != null ? flags.maxBlockDuration
         : group.maxBlockDuration;
-    long maxBlockMillis = 0;
-    if (duration != null) {
-      try {
-        maxBlockMillis = GoDuration.parse(duration) / GoDuration.MILLISECOND;
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "invalid value for --max-block-duration: " + e.getMessage());
-      }
-    }
+    long maxBlockMillis = duration == null ? 0 : duration;
     PrintWriter out = spec.commandLine().getOut();
     boolean[] headerDue = {true};
     DroppedSamples dropped;
