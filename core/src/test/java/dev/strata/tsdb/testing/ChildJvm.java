@@ -1,6 +1,8 @@
 package dev.strata.tsdb.testing;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +15,14 @@ import java.util.List;
 public final class ChildJvm {
   private ChildJvm() {}
 
-  /** {@code java <flags> -cp <class path> <main> <args...>}. */
-  public static List<String> command(Class<?> main, String... args) {
+  /**
+   * {@code java <flags> -Djava.io.tmpdir=<tmpDir> -cp <class path> <main> <args...>}. The child's
+   * temporary files go to {@code tmpDir} (created here), which should be under the test's own
+   * temporary directory: a killed JVM cannot delete them, and lz4-java unpacks its native library
+   * into a new temporary file in every JVM that compresses.
+   */
+  public static List<String> command(Path tmpDir, Class<?> main, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -22,6 +30,7 @@ public final class ChildJvm {
         cmd.add(arg);
       }
     }
+    cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(tmpDir).toAbsolutePath());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());

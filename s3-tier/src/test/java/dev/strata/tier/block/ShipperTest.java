@@ -232,7 +232,8 @@ class ShipperTest {
 
   Process startChild(String endpoint, String bucket) throws IOException {
     List<String> cmd =
-        ChildJvm.command(ShipperChild.class, dataDir.toString(), endpoint, bucket);
+        ChildJvm.command(tmp.path().resolve("child-tmp"), ShipperChild.class, dataDir.toString(),
+            endpoint, bucket);
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(tmp.path().resolve("child.log").toFile()).start();
   }
