@@ -9,6 +9,7 @@ import dev.strata.tsdb.block.UlidGenerator;
 import dev.strata.tsdb.compact.BlockWriter;
 import dev.strata.tsdb.compact.CompactionPlanner;
 import dev.strata.tsdb.compact.Retention;
+import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.head.Head;
 import dev.strata.tsdb.head.HeadOptions;
 import dev.strata.tsdb.head.HeadReader;
@@ -22,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -103,7 +103,7 @@ public final class Tsdb implements AutoCloseable {
    * @throws IOException if the directory is in use by another process, or cannot be read
    */
   public static Tsdb open(Path dir, TsdbOptions options) throws IOException {
-    Files.createDirectories(dir);
+    FileTrees.createDirectories(dir);
     FileChannel lockChannel = FileChannel.open(
         dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;

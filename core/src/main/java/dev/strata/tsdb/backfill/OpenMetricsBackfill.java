@@ -4,6 +4,7 @@ import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.BlockStats;
 import dev.strata.tsdb.block.UlidGenerator;
 import dev.strata.tsdb.compact.BlockWriter;
+import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.head.Head;
 import dev.strata.tsdb.head.HeadOptions;
 import dev.strata.tsdb.head.HeadReader;
@@ -13,7 +14,6 @@ import dev.strata.tsdb.textparse.OpenMetricsInput;
 import dev.strata.tsdb.textparse.OpenMetricsParser;
 import dev.strata.tsdb.textparse.TimeRange;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +30,16 @@ import java.util.function.Consumer;
  * writes nothing), aligns block starts down to a multiple of the block duration from the earliest
  * sample, and appends each block's samples in file order to a head whose chunk range is twice the
  * block duration, which fixes where chunks are cut. Unlike promtool, which re-reads the input once
- * per block, it reads it once more in all, appending every sample to the head of its block; and a
- * sample out of order within its series fails the whole run with its line number instead of being
- * dropped or failing half-way.
+ * per block, it reads it once more in all, appending every sample to the head of its block.
+ *
+ * <p>A sample older than an earlier one of its series in the same block, or at the timestamp of an
+ * earlier one, is dropped, as promtool drops it: of samples sharing a timestamp the first in the
+ * file is kept, whatever the values, and samples of other blocks never conflict. The drops are
+ * counted in the {@link BackfillResult}, where promtool says nothing. promtool checks the samples
+ * its appender has buffered (5000 at a time) only when it commits them, and fails the whole run on
+ * an out-of-order sample or a duplicate timestamp with another value that comes after a commit;
+ * here such a sample is dropped wherever it is, so where promtool succeeds the blocks are the same
+ * and where it fails half-way a complete set of blocks is written.
  */
 public final class OpenMetricsBackfill {
   /** promtool's default block duration. */
@@ -68,14 +75,12 @@ public final class OpenMetricsBackfill {
 
   /**
    * Writes the blocks for {@code input} into {@code outDir} (created if missing), calling {@code
-   * onBlock} for each in time order.
+   * onBlock} for each in time order; returns them with the samples dropped.
    *
    * @throws dev.strata.tsdb.textparse.OpenMetricsParseException if the input is invalid; nothing is
    *     written
-   * @throws BackfillException if a sample is out of order or conflicts with another; nothing is
-   *     written
    */
-  public static List<BlockMeta> createBlocks(
+  public static BackfillResult createBlocks(
       OpenMetricsInput input, Path outDir, long maxBlockDuration, Consumer<BlockMeta> onBlock)
       throws IOException {
     TimeRange range = input.timeRange();
@@ -88,6 +93,10 @@ public final class OpenMetricsBackfill {
     long lastStart = Long.MIN_VALUE;
     Appender lastApp = null;
     int[] lastPending = null;
+    long appended = 0;
+    long beforeFirstBlock = 0;
+    long outOfOrder = 0;
+    long duplicateTimestamp = 0;
     try {
       OpenMetricsParser p = input.parser();
       OpenMetricsParser.Entry e;
@@ -97,7 +106,8 @@ public final class OpenMetricsBackfill {
         }
         long t = p.timestamp();
         if (t < alignedMin) {
-          continue; // promtool never reaches these blocks
+          beforeFirstBlock++; // promtool never reaches these blocks
+          continue;
         }
         long start = alignedMin + ((t - alignedMin) / duration) * duration;
         if (start != lastStart) {
@@ -112,11 +122,20 @@ public final class OpenMetricsBackfill {
           lastApp = appenders.get(start);
           lastPending = pending.get(start);
         }
+        appended++;
         try {
           lastApp.append(p.labels(), t, p.value());
         } catch (SampleRejectedException ex) {
-          throw new BackfillException("line " + p.line() + ": " + ex.getMessage(), ex);
+          // The head refuses the sample without taking it into the batch: dropping it is skipping it.
+          switch (ex.reason()) {
+            case OUT_OF_ORDER -> outOfOrder++;
+            case DUPLICATE_TIMESTAMP -> duplicateTimestamp++;
+            default -> throw new BackfillException(
+                (input.description() == null ? "" : input.description() + ": ")
+                    + "line " + p.line() + ": " + ex.getMessage(), ex);
+          }
         }
+        // Counted as promtool counts, refused samples included, so that commits fall alike.
         if (++lastPending[0] == SAMPLES_PER_COMMIT) {
           lastApp.commit();
           lastPending[0] = 0;
@@ -125,7 +144,7 @@ public final class OpenMetricsBackfill {
       for (Appender app : appenders.values()) {
         app.commit();
       }
-      Files.createDirectories(outDir);
+      FileTrees.createDirectories(outDir);
       List<BlockMeta> written = new ArrayList<>();
       UlidGenerator ulids = UlidGenerator.system();
       for (Head head : heads.values()) {
@@ -141,7 +160,11 @@ public final class OpenMetricsBackfill {
           });
         }
       }
-      return written;
+      long stored = written.stream().mapToLong(m -> m.stats().numSamples()).sum();
+      // An exact repeat is accepted by the head without being stored, and without a word.
+      long exactDuplicate = appended - outOfOrder - duplicateTimestamp - stored;
+      return new BackfillResult(written, new DroppedSamples(
+          outOfOrder, duplicateTimestamp, exactDuplicate, beforeFirstBlock));
     } finally {
       for (Head head : heads.values()) {
         head.close();
@@ -149,7 +172,7 @@ public final class OpenMetricsBackfill {
     }
   }
 
-  /** A sample the backfill cannot store (out of order, conflicting duplicate). */
+  /** A sample the backfill cannot store for a reason other than those it drops samples for. */
   public static final class BackfillException extends IOException {
     private static final long serialVersionUID = 1L;
 

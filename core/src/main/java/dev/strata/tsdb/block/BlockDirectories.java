@@ -140,7 +140,7 @@ public final class BlockDirectories {
       throw new FileAlreadyExistsException(target.toString(), null, "block already exists");
     }
     Path tmp = dataDir.resolve(ulid + TMP_FOR_CREATION_SUFFIX);
-    Files.createDirectories(dataDir);
+    FileTrees.createDirectories(dataDir);
     FileTrees.deleteRecursively(tmp);
     try {
       Files.createDirectory(tmp);

@@ -89,6 +89,11 @@ public final class OpenMetricsInput implements AutoCloseable {
     return source.size();
   }
 
+  /** How the input is named in messages (a file's path), or null if it has no name. */
+  public String description() {
+    return source.description();
+  }
+
   /** A new pass over the input from its first byte. */
   public OpenMetricsParser parser() {
     return new OpenMetricsParser(new Window(source, window), cache, text);

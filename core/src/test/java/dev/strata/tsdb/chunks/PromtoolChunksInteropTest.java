@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -248,7 +249,7 @@ class PromtoolChunksInteropTest {
   }
 
   @Test
-  void readsDecodesReencodesAndRewritesPromtoolChunks() throws Exception {
+  void readsDecodesReencodesAndRewritesPromtoolChunks(TestReporter report) throws Exception {
     Random random = new Random(20240242);
     // Not aligned to the 2 h block grid, spanning seven hours: four blocks.
     long start = 1_700_000_000_000L + 1234;
@@ -286,10 +287,9 @@ class PromtoolChunksInteropTest {
       chunksSeen += check.chunks;
     }
     assertEquals(totalSamples, samplesSeen, "every input sample is in exactly one block");
-    System.out.printf(
-        "promtool interop: %d series, %d samples, %d blocks, %d chunks: decoded, re-encoded and"
-            + " rewritten byte for byte%n",
-        all.size(), totalSamples, blocks.size(), chunksSeen);
+    report.publishEntry("promtool interop", String.format(
+        "%d series, %d samples, %d blocks, %d chunks: decoded, re-encoded and rewritten byte for"
+            + " byte", all.size(), totalSamples, blocks.size(), chunksSeen));
   }
 
   record BlockCheck(long samples, long chunks) {}

@@ -86,9 +86,10 @@ class TsdbCrashTest {
   }
 
   private static Process start(Path wal, boolean compress) throws Exception {
+    Path tmp = wal.resolveSibling("child-tmp");
     List<String> cmd = compress
-        ? ChildJvm.command(CrashWriterMain.class, wal.toString(), "compress")
-        : ChildJvm.command(CrashWriterMain.class, wal.toString());
+        ? ChildJvm.command(tmp, CrashWriterMain.class, wal.toString(), "compress")
+        : ChildJvm.command(tmp, CrashWriterMain.class, wal.toString());
     return new ProcessBuilder(cmd).redirectErrorStream(false).start();
   }
 

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -149,7 +150,7 @@ class PromtoolIndexInteropTest {
   }
 
   @Test
-  void readsChecksAndRewritesPromtoolIndexes() throws Exception {
+  void readsChecksAndRewritesPromtoolIndexes(TestReporter report) throws Exception {
     java.util.Random random = new java.util.Random(424242);
     long start = 1_700_000_000_000L;
     long end = start + 5 * 3_600_000L + 1_234_000L;
@@ -190,10 +191,9 @@ class PromtoolIndexInteropTest {
     for (LabelMatcher[] ms : matcherSets()) {
       compareWithPromtoolDump(db, all, ms);
     }
-    System.out.printf(
-        "promtool index interop: %d blocks, %d series entries, %d samples: read, checked against"
-            + " chunks, dump and analyze, and rewritten byte for byte%n",
-        blocks.size(), series, samples);
+    report.publishEntry("promtool index interop", String.format(
+        "%d blocks, %d series entries, %d samples: read, checked against chunks, dump and"
+            + " analyze, and rewritten byte for byte", blocks.size(), series, samples));
   }
 
   /**

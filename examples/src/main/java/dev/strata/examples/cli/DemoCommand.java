@@ -52,10 +52,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the database goes (replaced if an earlier demo created it; default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--hosts", defaultValue = "50", description = "Simulated hosts, ~60 series each (default ${DEFAULT-VALUE}).")
+  @Option(names = "--hosts", defaultValue = "50", converter = OptionTypes.Positive.class, description = "Simulated hosts, ~60 series each (default ${DEFAULT-VALUE}).")
   int hosts;
 
-  @Option(names = "--days", defaultValue = "2", description = "Days of scrapes to backfill (default ${DEFAULT-VALUE}).")
+  @Option(names = "--days", defaultValue = "2", converter = OptionTypes.Positive.class, description = "Days of scrapes to backfill (default ${DEFAULT-VALUE}).")
   int days;
 
   @Option(names = "--bucket-dir", defaultValue = "strata-demo-bucket",

@@ -15,7 +15,7 @@ final class JvmMetricsCommand implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "strata-jvm-metrics", description = "Database directory (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--seconds", defaultValue = "10", description = "How long to record (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seconds", defaultValue = "10", converter = OptionTypes.Positive.class, description = "How long to record (default ${DEFAULT-VALUE}).")
   int seconds;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

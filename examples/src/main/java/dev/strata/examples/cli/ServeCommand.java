@@ -5,7 +5,6 @@ import dev.strata.downsample.ResolutionChoice;
 import dev.strata.examples.server.HttpServer;
 import dev.strata.examples.server.ListenAddress;
 import dev.strata.examples.server.LoggingOptions;
-import dev.strata.examples.server.PrometheusDuration;
 import dev.strata.examples.server.ServerLifecycle;
 import dev.strata.promql.Engine;
 import dev.strata.promql.EngineOptions;
@@ -59,20 +58,22 @@ final class ServeCommand implements Callable<Integer> {
   boolean readOnly;
 
   @Option(names = "--query.lookback-delta", paramLabel = "DURATION", defaultValue = "5m",
-      converter = PrometheusDuration.class,
+      converter = OptionTypes.PositivePrometheusDuration.class,
       description = "How far back an instant selector looks for a sample (default ${DEFAULT-VALUE}).")
   Duration lookbackDelta;
 
   @Option(names = "--query.timeout", paramLabel = "DURATION", defaultValue = "2m",
-      converter = PrometheusDuration.class,
+      converter = OptionTypes.PositivePrometheusDuration.class,
       description = "Maximum time a query may take before it is aborted (default ${DEFAULT-VALUE}).")
   Duration queryTimeout;
 
   @Option(names = "--query.max-samples", paramLabel = "N", defaultValue = "50000000",
+      converter = OptionTypes.PositiveLong.class,
       description = "Maximum samples a query may hold in memory at once (default ${DEFAULT-VALUE}).")
   long maxSamples;
 
   @Option(names = "--query.max-concurrency", paramLabel = "N", defaultValue = "20",
+      converter = OptionTypes.Positive.class,
       description = "Maximum queries evaluated at once (default ${DEFAULT-VALUE}).")
   int maxConcurrency;
 
@@ -82,10 +83,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (maxSamples <= 0 || maxConcurrency <= 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--query.max-samples and --query.max-concurrency must be positive");
-    }
     // Made here, not when the class loads: --log.level must be set before the first logger.
     Logger log = LoggerFactory.getLogger(ServeCommand.class);
     ServerLifecycle lifecycle = new ServerLifecycle("serve");

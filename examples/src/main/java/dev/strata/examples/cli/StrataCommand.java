@@ -50,11 +50,14 @@ public final class StrataCommand implements Runnable {
   /**
    * The configured command line, shared by {@link #main} and tests. Output is UTF-8 whatever the
    * platform's default, as label values must come out as the bytes Prometheus's tools print; a
-   * command that fails prints one line, its message, and exits with 1.
+   * command that fails prints one line, its message, and exits with 1; a usage error (an unknown
+   * subcommand or option, a value out of range) prints the message and the usage, and exits with
+   * 2, even with {@code --help} among the arguments.
    */
   public static CommandLine commandLine() {
     return new CommandLine(new StrataCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionStrategy(new UnmatchedArguments())
         .setOut(utf8(new FileOutputStream(FileDescriptor.out)))
         .setErr(utf8(new FileOutputStream(FileDescriptor.err)))
         .setExecutionExceptionHandler((e, cmd, parseResult) -> {

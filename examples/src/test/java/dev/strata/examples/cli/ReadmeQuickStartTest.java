@@ -48,7 +48,7 @@ class ReadmeQuickStartTest {
     assertEquals(0, compiled, diagnostics.toString(StandardCharsets.UTF_8));
 
     Path work = Files.createDirectories(tmp.resolve("app"));
-    Process p = new ProcessBuilder(ChildJvm.command("QuickStart", List.of(classes)))
+    Process p = new ProcessBuilder(ChildJvm.command(tmp.resolve("child-tmp"), "QuickStart", List.of(classes)))
         .directory(work.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));

@@ -44,7 +44,7 @@ class ServeCommandTest {
     om.append("# EOF\n");
     Files.writeString(tmp.resolve("in.om"), om);
     Promtool.run(tmp, "tsdb", "create-blocks-from", "openmetrics", "in.om", "data").assertSuccess();
-    serve = ServerProcess.start(ChildJvm.command(StrataCommand.class, "serve", "--read-only",
+    serve = ServerProcess.start(ChildJvm.command(tmp.resolve("child-tmp"), StrataCommand.class, "serve", "--read-only",
             "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:0"),
         tmp, Pattern.compile("^strata serve: .* on http://127\\.0\\.0\\.1:(\\d+)/"));
     url = "http://127.0.0.1:" + serve.port();
@@ -100,7 +100,7 @@ class ServeCommandTest {
 
   @Test
   void stopsCleanlyOnSigterm() throws Exception {
-    ServerProcess second = ServerProcess.start(ChildJvm.command(StrataCommand.class, "serve",
+    ServerProcess second = ServerProcess.start(ChildJvm.command(tmp.resolve("child-tmp"), StrataCommand.class, "serve",
             "--read-only", "--storage.tsdb.path=" + tmp.resolve("data"),
             "--web.listen-address=127.0.0.1:0"),
         tmp, Pattern.compile("^strata serve: .* on http://127\\.0\\.0\\.1:(\\d+)/"));

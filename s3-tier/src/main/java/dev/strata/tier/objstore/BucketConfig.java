@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -123,9 +124,35 @@ public final class BucketConfig {
     return prefix;
   }
 
-  /** Opens the bucket (for S3, checking that it exists and may be read). */
+  /**
+   * Opens the bucket for reading: it must exist, an S3 bucket (checked to be readable too) as a
+   * filesystem bucket's directory.
+   *
+   * @throws BucketAccessException if the bucket is missing or cannot be read; the message says which
+   */
+  public Bucket openExisting() throws IOException {
+    return prefixed(type == Type.S3 ? S3Bucket.open(s3) : FilesystemBucket.openExisting(directory));
+  }
+
+  /**
+   * Opens the bucket for writing: a filesystem bucket's directory is created if missing, and
+   * {@code whenCreated} hears of it; an S3 bucket must exist (Strata never creates one).
+   */
+  public Bucket openOrCreate(Consumer<Path> whenCreated) throws IOException {
+    return prefixed(type == Type.S3
+        ? S3Bucket.open(s3) : FilesystemBucket.openOrCreate(directory, whenCreated));
+  }
+
+  /**
+   * Opens the bucket, creating a missing filesystem directory silently: the behaviour before
+   * readers and writers were told apart, kept for existing callers. Prefer {@link #openExisting} or
+   * {@link #openOrCreate}.
+   */
   public Bucket open() throws IOException {
-    Bucket b = type == Type.S3 ? S3Bucket.open(s3) : FilesystemBucket.open(directory);
+    return openOrCreate(created -> {});
+  }
+
+  private Bucket prefixed(Bucket b) {
     return prefix.isEmpty() ? b : new PrefixedBucket(b, prefix);
   }
 

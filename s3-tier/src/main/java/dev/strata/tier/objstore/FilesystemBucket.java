@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * A bucket in a local directory: object {@code a/b/c} is the file {@code <root>/a/b/c}. The
@@ -29,7 +30,7 @@ import java.util.UUID;
  *
  * <p>Writes go to a temporary file under {@code <root>/.strata-uploads/}, are synced, and are
  * renamed into place (an atomic rename on one filesystem), so a reader never sees a partial
- * object and a crash leaves at most a temporary file, which {@link #open} removes. Deleting an
+ * object and a crash leaves at most a temporary file, which opening the bucket removes. Deleting an
  * object removes directories it leaves empty, so "directories" vanish with their last object as
  * prefixes do in S3.
  *
@@ -47,11 +48,49 @@ public final class FilesystemBucket implements Bucket {
     this.tmp = root.resolve(TMP_DIR);
   }
 
-  /** Opens (creating it if needed) the bucket in {@code directory}; removes stale temporary files. */
-  public static FilesystemBucket open(Path directory) throws IOException {
+  /**
+   * Opens the bucket in {@code directory}, which must exist, as an S3 bucket must: for readers, to
+   * whom a missing directory is a mistake (a typo in a path), not an empty bucket. Removes stale
+   * temporary files.
+   *
+   * @throws BucketAccessException naming the directory if it does not exist or is not a directory
+   */
+  public static FilesystemBucket openExisting(Path directory) throws IOException {
     Path root = directory.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new BucketAccessException("bucket directory " + root
+          + (Files.exists(root) ? " is not a directory" : " does not exist")
+          + ": create it, or correct 'directory' in the objstore config");
+    }
+    return cleaned(new FilesystemBucket(root));
+  }
+
+  /**
+   * Opens the bucket in {@code directory}, creating the directory if it is missing, for writers
+   * (a shipper's first upload); {@code whenCreated} hears of the directory made, so that the
+   * caller can say so.
+   */
+  public static FilesystemBucket openOrCreate(Path directory, Consumer<Path> whenCreated)
+      throws IOException {
+    Path root = directory.toAbsolutePath().normalize();
+    boolean missing = !Files.isDirectory(root);
     Files.createDirectories(root);
-    FilesystemBucket bucket = new FilesystemBucket(root);
+    if (missing) {
+      whenCreated.accept(root);
+    }
+    return cleaned(new FilesystemBucket(root));
+  }
+
+  /**
+   * Opens the bucket in {@code directory}, creating the directory if it is missing, silently: the
+   * behaviour before readers and writers were told apart, kept for existing callers. Prefer {@link
+   * #openExisting} or {@link #openOrCreate}.
+   */
+  public static FilesystemBucket open(Path directory) throws IOException {
+    return openOrCreate(directory, created -> {});
+  }
+
+  private static FilesystemBucket cleaned(FilesystemBucket bucket) throws IOException {
     if (Files.isDirectory(bucket.tmp)) {
       try (DirectoryStream<Path> stale = Files.newDirectoryStream(bucket.tmp)) {
         for (Path p : stale) {

@@ -24,7 +24,10 @@ import java.util.Set;
  *
  * <pre>{@code
  * try (Tsdb db = Tsdb.open(dir, TsdbOptions.defaults());
- *     Bucket bucket = BucketConfig.read(Path.of("objstore.yml")).open();
+ *     // it ships, so a missing filesystem bucket directory may be created; a reader would use
+ *     // openExisting(), for which a missing directory is an error
+ *     Bucket bucket = BucketConfig.read(Path.of("objstore.yml"))
+ *         .openOrCreate(created -> log.info("created bucket directory {}", created));
  *     TieredStorage tiered = TieredStorage.open(db, bucket, Map.of("cluster", "eu"),
  *         BucketStoreOptions.builder(dir.resolve("bucket-cache")).build())) {
  *   tiered.ship();

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 class ShipperTest {
   static LocalS3Server server;
@@ -143,7 +144,7 @@ class ShipperTest {
   }
 
   @Test
-  void uploadsThroughFaultsStayConsistentAndComplete() throws IOException {
+  void uploadsThroughFaultsStayConsistentAndComplete(TestReporter report) throws IOException {
     server.createBucket("faulty");
     try (FaultProxy proxy = new FaultProxy(server.port());
         S3Bucket b = S3Bucket.open(server.options("faulty", proxy.endpoint()).maxRetries(1).build());
@@ -168,7 +169,7 @@ class ShipperTest {
       assertTrue(proxy.faults() > 0);
       assertConsistent(direct);
       assertEquals(4, new BucketBlocks(direct).list().blocks().values().stream().filter(BucketListing.Dir::hasMeta).count());
-      System.out.println("sync failures survived: " + failures + ", faults injected: " + proxy.faults());
+      report.publishEntry("sync failures survived", failures + ", faults injected: " + proxy.faults());
     }
   }
 
@@ -232,7 +233,8 @@ class ShipperTest {
 
   Process startChild(String endpoint, String bucket) throws IOException {
     List<String> cmd =
-        ChildJvm.command(ShipperChild.class, dataDir.toString(), endpoint, bucket);
+        ChildJvm.command(tmp.path().resolve("child-tmp"), ShipperChild.class, dataDir.toString(),
+            endpoint, bucket);
     return new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(tmp.path().resolve("child.log").toFile()).start();
   }

@@ -15,8 +15,12 @@ final class ObjstoreOption {
       description = "YAML object storage configuration (type: S3 or FILESYSTEM), as for Thanos.")
   Path configFile;
 
+  /**
+   * Opens the bucket to read it: the bucket commands only read, so a filesystem bucket's missing
+   * directory is an error (most likely a typo), not an empty bucket.
+   */
   Bucket open() throws IOException {
-    return BucketConfig.read(configFile).open();
+    return BucketConfig.read(configFile).openExisting();
   }
 
   /** What a subcommand does, failing with an I/O error at worst. */

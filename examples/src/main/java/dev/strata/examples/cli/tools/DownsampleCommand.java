@@ -4,6 +4,7 @@ import dev.strata.downsample.Downsampler;
 import dev.strata.downsample.Resolutions;
 import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.block.BlockDirectories;
+import dev.strata.examples.cli.tsdb.ErrorMessages;
 import dev.strata.tsdb.block.BlockFiles;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.encoding.CorruptDataException;
@@ -77,7 +78,7 @@ final class DownsampleCommand implements Callable<Integer> {
       err.println("strata tools downsample: " + e.getMessage());
       return 1;
     } catch (IOException e) {
-      err.println("strata tools downsample: " + e);
+      err.println("strata tools downsample: " + ErrorMessages.of(e));
       return 1;
     }
   }

@@ -1,5 +1,6 @@
 package dev.strata.examples.cli.tsdb;
 
+import dev.strata.examples.cli.OptionTypes;
 import dev.strata.tsdb.block.Block;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Parameters;
 final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(names = "--limit", paramLabel = "<limit>", defaultValue = "20",
+      converter = OptionTypes.NonNegative.class,
       description = "How many items to show in each list (default ${DEFAULT-VALUE}).")
   int limit;
 

@@ -1,5 +1,6 @@
 package dev.strata.examples.cli.tsdb;
 
+import dev.strata.examples.cli.OptionTypes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,10 +35,12 @@ final class CreateBlocksFromCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not print created blocks.")
     boolean quiet;
 
+    /** Milliseconds, or null when not given. */
     @Option(
         names = "--max-block-duration",
         paramLabel = "<duration>",
+        converter = OptionTypes.PositiveGoDuration.class,
         description = "Maximum duration created blocks may span. Anything less than 2h is ignored.")
-    String maxBlockDuration;
+    Long maxBlockDuration;
   }
 }

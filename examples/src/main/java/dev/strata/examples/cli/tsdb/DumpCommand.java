@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
  * time bound is given), which yields label order. When the head is the only source, promtool lists
  * its series unsorted, in the order they were created, and so does this.
  *
+ * <p>A directory of blocks without {@code wal/}, such as a backfill's output, is dumped from its
+ * blocks, with a line on stderr saying so, where promtool fails on the missing WAL.
+ *
  * <p>Downsampled blocks (Thanos AggrChunks) hold five aggregates per window, not samples, so one
  * must be chosen with {@code --aggregate}; without it such a block is an error (promtool 2.42
  * silently prints nothing for them). Raw blocks and the head are dumped as they are either way.
@@ -63,7 +66,7 @@ final class DumpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (ReadOnlyDataDir db = dataDir.open(spec)) {
       // promtool reads the WAL before it parses the selector; keep its order of errors.
-      Head head = db.maxBlockTime() <= maxTime ? db.head() : null;
+      Head head = db.maxBlockTime() <= maxTime ? headOrBlocksOnly(db) : null;
       LabelMatcher[] matchers;
       try {
         matchers = SeriesSelector.parse(match).toArray(new LabelMatcher[0]);
@@ -105,6 +108,20 @@ final class DumpCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * The head, or null for a directory of blocks without {@code wal/} (what a backfill or a
+   * downsampling writes), said in one line on stderr. promtool fails there; the blocks are worth
+   * dumping. Without blocks either, the directory is no database, and promtool's error stands.
+   */
+  private Head headOrBlocksOnly(ReadOnlyDataDir db) throws java.io.IOException {
+    if (db.hasWal() || db.blocks().isEmpty()) {
+      return db.head();
+    }
+    spec.commandLine().getErr().println(
+        "no WAL (" + db.walDir() + " does not exist): dumping the blocks only");
+    return null;
   }
 
   private Aggregation parseAggregate() {

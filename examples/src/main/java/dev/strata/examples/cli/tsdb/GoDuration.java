@@ -6,10 +6,10 @@ package dev.strata.examples.cli.tsdb;
  * which reads promtool's duration flags. Written out here because the tools must print and accept
  * exactly what promtool does, and Java's {@link java.time.Duration} uses ISO-8601 instead.
  */
-final class GoDuration {
+public final class GoDuration {
   static final long NANOSECOND = 1;
   static final long MICROSECOND = 1000 * NANOSECOND;
-  static final long MILLISECOND = 1000 * MICROSECOND;
+  public static final long MILLISECOND = 1000 * MICROSECOND;
   static final long SECOND = 1000 * MILLISECOND;
   static final long MINUTE = 60 * SECOND;
   static final long HOUR = 60 * MINUTE;
@@ -86,7 +86,7 @@ final class GoDuration {
    * @return nanoseconds
    * @throws IllegalArgumentException with Go's message if {@code s} is not such a duration
    */
-  static long parse(String s) {
+  public static long parse(String s) {
     String orig = s;
     boolean negative = false;
     int i = 0;

@@ -1,5 +1,6 @@
 package dev.strata.examples.cli.tsdb;
 
+import dev.strata.tsdb.backfill.DroppedSamples;
 import dev.strata.tsdb.backfill.OpenMetricsBackfill;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.textparse.OpenMetricsInput;
@@ -17,8 +18,10 @@ import picocli.CommandLine.Parameters;
  * {@code strata tsdb create-blocks-from openmetrics}: writes the blocks promtool writes for an
  * OpenMetrics file, byte for byte, and prints promtool's table row for each block as it is written.
  *
- * <p>The whole input is checked before anything is written: a bad line fails the run with its line
- * and column and leaves no block, and, unlike promtool, no output directory either.
+ * <p>The whole input is checked before anything is written: a bad line fails the run with its file,
+ * line and column and leaves no block, and, unlike promtool, no output directory either. Samples
+ * out of order or at a timestamp already taken are dropped as promtool drops them, and counted
+ * in one line on stderr.
  */
 @Command(
     name = "openmetrics",
@@ -49,26 +52,24 @@ final class OpenMetricsCommand implements Callable<Integer> {
     CreateBlocksFromCommand.BackfillFlags group = parent.flags;
     boolean humanReadable = flags.humanReadable || group.humanReadable;
     boolean quiet = flags.quiet || group.quiet;
-    String duration = flags.maxBlockDuration != null ? flags.maxBlockDuration
+    Long duration = flags.maxBlockDuration != null ? flags.maxBlockDuration
         : group.maxBlockDuration;
-    long maxBlockMillis = 0;
-    if (duration != null) {
-      try {
-        maxBlockMillis = GoDuration.parse(duration) / GoDuration.MILLISECOND;
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "invalid value for --max-block-duration: " + e.getMessage());
-      }
-    }
+    long maxBlockMillis = duration == null ? 0 : duration;
     PrintWriter out = spec.commandLine().getOut();
     boolean[] headerDue = {true};
+    DroppedSamples dropped;
     try (OpenMetricsInput in = OpenMetricsInput.open(input)) {
-      OpenMetricsBackfill.createBlocks(in, outputDir, maxBlockMillis, meta -> {
+      dropped = OpenMetricsBackfill.createBlocks(in, outputDir, maxBlockMillis, meta -> {
         if (!quiet) {
           BlockTable.print(out, List.of(row(meta)), headerDue[0], humanReadable);
           headerDue[0] = false;
         }
-      });
+      }).dropped();
+    }
+    // stdout stays promtool's table; promtool drops the same samples without a word.
+    if (dropped.total() > 0) {
+      out.flush();
+      spec.commandLine().getErr().println(input + ": " + dropped.summary());
     }
     return 0;
   }

@@ -124,6 +124,15 @@ final class ReadOnlyDataDir implements AutoCloseable {
     return blocks.isEmpty() ? Long.MIN_VALUE : blocks.get(blocks.size() - 1).maxTime();
   }
 
+  /** The directory's write-ahead log, which may be missing (blocks only, as a backfill writes). */
+  Path walDir() {
+    return dir.resolve("wal");
+  }
+
+  boolean hasWal() {
+    return Files.isDirectory(walDir());
+  }
+
   /**
    * The head rebuilt from {@code wal/}, without samples before {@link #maxBlockTime()}; closed with
    * this directory.
@@ -133,8 +142,8 @@ final class ReadOnlyDataDir implements AutoCloseable {
    */
   Head head() throws IOException {
     if (head == null) {
-      Path wal = dir.resolve("wal");
-      if (!Files.isDirectory(wal)) {
+      Path wal = walDir();
+      if (!hasWal()) {
         throw new ToolFailure("read WAL: open " + wal + ": no such file or directory");
       }
       WalCheck.requireReadable(wal);

@@ -115,4 +115,23 @@ class BucketCommandTest {
     assertEquals(1, demo.stderr().lines().count(), demo.stderr());
     assertTrue(demo.stderr().contains("endpont"), demo.stderr());
   }
+
+  @Test
+  void aMissingFilesystemBucketIsAnErrorNotAnEmptyBucket() throws Exception {
+    Path missing = tmp.resolve("no-such-dir");
+    Path cfg = Files.writeString(tmp.resolve("fs.yml"),
+        "type: FILESYSTEM\nconfig:\n  directory: " + missing + "\n");
+    for (String tool : List.of("ls", "inspect", "verify")) {
+      Result r = run("bucket", tool, "--objstore.config-file=" + cfg);
+      assertEquals(2, r.exitCode(), tool + ": " + r.stdout());
+      assertEquals("", r.stdout(), tool);
+      assertEquals(1, r.stderr().lines().count(), r.stderr());
+      assertTrue(r.stderr().contains("bucket directory " + missing + " does not exist"), r.stderr());
+      assertFalse(Files.exists(missing), tool + " must not create the bucket directory");
+    }
+    Files.createDirectories(missing);
+    Result empty = run("bucket", "verify", "--objstore.config-file=" + cfg);
+    assertEquals(0, empty.exitCode(), empty.stderr());
+    assertTrue(empty.stdout().contains("0 blocks checked, 0 with problems"), empty.stdout());
+  }
 }

@@ -54,6 +54,33 @@ class BadInputTest {
   }
 
   @Test
+  void outOfOrderAndDuplicateSamplesAreDroppedAndCounted() throws Exception {
+    Path out = tmp.resolve("out");
+    StrataCli.Result r = backfill("""
+        # TYPE a gauge
+        a{b="c"} 1 100
+        a{b="c"} 2 300
+        a{b="c"} 3 200
+        a{b="c"} 4 300
+        a{b="c"} 2 300
+        a{b="c"} 5 400
+        a{b="c"} 6 7300
+        a{b="c"} 7 50
+        # EOF
+        """, out).assertSuccess();
+    assertEquals(tmp.resolve("in.om") + ": dropped 4 samples: 2 out of order, 1 duplicate timestamp"
+        + " with a different value, 1 exact duplicate\n", r.stderr());
+    assertEquals(3, r.stdout().lines().count(), "promtool's table: a header and two blocks");
+    // The first sample of a timestamp is kept; samples of another block never conflict.
+    assertEquals("""
+        {__name__="a", b="c"} 1 100000
+        {__name__="a", b="c"} 2 300000
+        {__name__="a", b="c"} 5 400000
+        {__name__="a", b="c"} 6 7300000
+        """, StrataCli.run("tsdb", "dump", out.toString()).assertSuccess().stdout());
+  }
+
+  @Test
   void missingFilesAndDirectoriesAreNamed() throws Exception {
     Path nowhere = tmp.resolve("nowhere");
     assertOneLineFailure(StrataCli.run("tsdb", "create-blocks-from", "openmetrics",
@@ -68,6 +95,34 @@ class BadInputTest {
     assertOneLineFailure(StrataCli.run("tsdb", "analyze", empty.toString()), "block  not found");
     assertEquals("BLOCK ULID", StrataCli.run("tsdb", "list", empty.toString()).assertSuccess()
         .stdout().substring(0, 10));
+  }
+
+  @Test
+  void aFileWhereADirectoryBelongsIsNotADirectory() throws Exception {
+    Path file = Files.writeString(tmp.resolve("afile"), "not a directory");
+    for (String tool : new String[] {"list", "dump", "analyze"}) {
+      assertOneLineFailure(StrataCli.run("tsdb", tool, file.toString()),
+          file + ": not a directory");
+    }
+    Path in = Files.writeString(tmp.resolve("in.om"), "# TYPE a gauge\na 1 100\n# EOF\n");
+    for (Path out : new Path[] {file, file.resolve("sub")}) {
+      StrataCli.Result r = StrataCli.run(
+          "tsdb", "create-blocks-from", "openmetrics", in.toString(), out.toString());
+      assertOneLineFailure(r, file + ": not a directory");
+      assertFalse(r.stderr().contains("exists"), r.stderr());
+    }
+    StrataCli.Result demo = StrataCli.run("jvm-metrics", "--seconds", "1", "--data-dir",
+        file.resolve("data").toString());
+    assertOneLineFailure(demo, file + ": not a directory");
+
+    Path data = validBlock();
+    Path block;
+    try (Stream<Path> dirs = Files.list(data)) {
+      block = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    StrataCli.Result downsample = StrataCli.run(
+        "tools", "downsample", "--resolution=5m", block.toString(), file.toString());
+    assertOneLineFailure(downsample, file + ": not a directory");
   }
 
   @Test

@@ -62,6 +62,26 @@ class PromtoolBlocksInteropTest {
   }
 
   @Test
+  void dumpsTheBlocksOfADirectoryWithoutWal() throws Exception {
+    Path blocksOnly = tmp.resolve("blocks-only");
+    try (var files = Files.walk(data)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = blocksOnly.resolve(data.relativize(p).toString());
+        if (!p.startsWith(data.resolve("wal"))) {
+          Files.copy(p, target);
+        }
+      }
+    }
+    assertTrue(Promtool.run(tmp, "tsdb", "dump", blocksOnly.toString()).exitCode() != 0,
+        "promtool fails without wal/");
+    StrataCli.Result ours = StrataCli.run("tsdb", "dump", blocksOnly.toString()).assertSuccess();
+    assertEquals("no WAL (" + blocksOnly.resolve("wal") + " does not exist): dumping the blocks only\n",
+        ours.stderr());
+    assertEquals(Promtool.run(tmp, "tsdb", "dump", data.toString()).assertSuccess().stdout(),
+        ours.stdout(), "the blocks' samples, as promtool prints them with an empty WAL");
+  }
+
+  @Test
   void dumpsTheSameSelections() throws Exception {
     String[] selectors = {
       "{job=\"api\"}",
