@@ -32,6 +32,7 @@ class DemoCommandTest {
     assertTrue(out.contains("bytes/sample"), out);
     assertTrue(out.contains("identical to the local read before shipping"), out);
     assertTrue(out.contains("./strata serve --storage.tsdb.path=" + dir), out);
+    assertBusiestFirst(out);
     // Run again: the earlier demo's data directory and bucket are replaced, not mixed in.
     String again = run("demo", "--data-dir", dir.toString(), "--bucket-dir", bucket.toString(),
         "--hosts", "2", "--days", "1");
@@ -47,6 +48,22 @@ class DemoCommandTest {
     }
     Promtool.Result list = Promtool.run(tmp, "tsdb", "list", dir.toString()).assertSuccess();
     assertEquals(blocks + 1, list.stdout().strip().split("\n").length, list.stdout());
+  }
+
+  // The busiest CPUs come busiest first.
+  private static void assertBusiestFirst(String out) {
+    String section = out.substring(out.indexOf("busiest CPUs"), out.indexOf("regions:"));
+    double previous = Double.MAX_VALUE;
+    int lines = 0;
+    for (String line : section.split("\n")) {
+      if (line.startsWith("  {")) {
+        double rate = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        assertTrue(rate <= previous, section);
+        previous = rate;
+        lines++;
+      }
+    }
+    assertTrue(lines >= 2, section);
   }
 
   @Test
