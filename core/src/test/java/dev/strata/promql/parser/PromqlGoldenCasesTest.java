@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PromqlGoldenCasesTest {
   private static final String RESOURCE = "parse-verdicts.txt";
 
-  record Case(String query, String verdict) {}
+  /** A query, Prometheus's verdict, and for a valid query how Prometheus formats it (else null). */
+  record Case(String query, String verdict, String formatted) {}
 
   static List<Case> cases() {
     try (InputStream in = PromqlGoldenCasesTest.class.getResourceAsStream(RESOURCE)) {
@@ -33,7 +34,11 @@ class PromqlGoldenCasesTest {
           if (!verdict.startsWith("=> ")) {
             throw new IllegalStateException(RESOURCE + " line " + (i + 2) + ": no verdict");
           }
-          cases.add(new Case(StringSyntax.unquote(lines.get(i)), verdict.substring(3)));
+          String formatted = null;
+          if (i + 2 < lines.size() && lines.get(i + 2).startsWith("~> ")) {
+            formatted = StringSyntax.unquote(lines.get(i + 2).substring(3));
+          }
+          cases.add(new Case(StringSyntax.unquote(lines.get(i)), verdict.substring(3), formatted));
         }
       }
       return cases;
@@ -61,12 +66,25 @@ class PromqlGoldenCasesTest {
   }
 
   static List<Arguments> arguments() {
-    return cases().stream().map(c -> Arguments.of(goLiteral(c.query()), c.query(), c.verdict())).toList();
+    return cases().stream().map(c -> Arguments.of(goLiteral(c.query()), c)).toList();
+  }
+
+  static List<Arguments> formattedArguments() {
+    return cases().stream()
+        .filter(c -> c.formatted() != null)
+        .map(c -> Arguments.of(goLiteral(c.query()), c))
+        .toList();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("arguments")
-  void sameVerdictAsPrometheus(String label, String query, String expected) {
-    assertEquals(expected, verdict(query));
+  void sameVerdictAsPrometheus(String label, Case c) {
+    assertEquals(c.verdict(), verdict(c.query()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("formattedArguments")
+  void formattedAsPrometheusFormats(String label, Case c) {
+    assertEquals(c.formatted(), Printer.pretty(PromqlParser.parse(c.query())));
   }
 }
