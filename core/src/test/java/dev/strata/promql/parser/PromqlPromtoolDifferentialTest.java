@@ -37,7 +37,7 @@ class PromqlPromtoolDifferentialTest {
         .ifPresent(
             shared -> {
               SharedTestData.scriptEvals(shared).forEach(e -> queries.add(e.query()));
-              queries.addAll(SharedTestData.complianceQueries(shared));
+              SharedTestData.complianceQueries(shared).forEach(q -> queries.add(q.query()));
             });
     String extra = System.getProperty("strata.promql.extraCorpus");
     if (extra != null) {

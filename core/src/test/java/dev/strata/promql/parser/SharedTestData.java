@@ -62,13 +62,17 @@ final class SharedTestData {
     return evals;
   }
 
+  /** One query of the compliance tester; {@code shouldFail} when the tester expects an error. */
+  record ComplianceQuery(String query, boolean shouldFail) {}
+
   /** The compliance tester's queries that need no template expansion. */
-  static List<String> complianceQueries(Path shared) {
-    List<String> queries = new ArrayList<>();
+  static List<ComplianceQuery> complianceQueries(Path shared) {
+    List<ComplianceQuery> queries = new ArrayList<>();
     Path file = shared.resolve("promql-compliance/promql-test-queries.yml");
     try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String trimmed = line.strip();
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        String trimmed = lines.get(i).strip();
         if (!trimmed.startsWith("- query:")) {
           continue;
         }
@@ -76,7 +80,9 @@ final class SharedTestData {
         if (value.contains("{{")) {
           continue;
         }
-        queries.add(yamlScalar(value));
+        boolean shouldFail =
+            i + 1 < lines.size() && lines.get(i + 1).strip().equals("should_fail: true");
+        queries.add(new ComplianceQuery(yamlScalar(value), shouldFail));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
