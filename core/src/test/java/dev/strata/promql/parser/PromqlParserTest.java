@@ -229,6 +229,19 @@ class PromqlParserTest {
         e.errors().get(1).format(e.query()));
   }
 
+  @Test
+  void deeplyNestedExpressionsParseAndPrint() {
+    // Prometheus 2.42 reports the first empty selector of this one.
+    String chained = "(" + "-{}-1".repeat(10_000) + ")" + "[1m:]".repeat(1000);
+    assertEquals(
+        "1:3: parse error: vector selector must contain at least one non-empty matcher",
+        assertThrows(PromqlParseException.class, () -> PromqlParser.parse(chained)).getMessage());
+    String nested = "(".repeat(5000) + "1" + ")".repeat(5000);
+    assertEquals(nested, Printer.print(PromqlParser.parse(nested)));
+    String sum = "1" + " + 1".repeat(50_000);
+    assertEquals(sum, Printer.print(PromqlParser.parse(sum)));
+  }
+
   // Checked against Prometheus 2.42's /api/v1/series?match[]=...
   @ParameterizedTest
   @CsvSource(
