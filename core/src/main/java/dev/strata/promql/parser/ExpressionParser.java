@@ -270,6 +270,10 @@ final class ExpressionParser {
             next().type() == TokenType.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
         if (at(LEFT_PAREN)) {
           include = parseGroupingLabels();
+        } else if (!TokenType.canStartExpression(peek().type())) {
+          // The label list is optional, so only a token that cannot start the right-hand side
+          // is an error, and it is reported as a missing label list.
+          throw unexpected("grouping opts", "\"(\"");
         }
       }
     }
