@@ -446,10 +446,16 @@ final class ExpressionParser {
         throw unexpected("label matching", "string");
       }
       Token value = next();
-      try {
-        matchers.add(LabelMatcher.of(type, label.text(), StringSyntax.unquote(value.text())));
-      } catch (InvalidRegexException e) {
-        addError(span(label.pos(), value.end()), RegexErrors.asGoMessage(e));
+      String text = StringSyntax.unquote(value.text());
+      String regexError = RegexErrors.check(type, text);
+      if (regexError != null) {
+        addError(span(label.pos(), value.end()), regexError);
+      } else {
+        try {
+          matchers.add(LabelMatcher.of(type, label.text(), text));
+        } catch (InvalidRegexException e) {
+          addError(span(label.pos(), value.end()), RegexErrors.asGoMessage(e));
+        }
       }
       if (at(COMMA)) {
         next();
