@@ -92,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
       err.println("strata demo: " + e.getMessage());
       return 2;
     }
-    try (CountingBucket bucket = new CountingBucket(openBucket())) { // fails fast on a bad config
+    try (CountingBucket bucket = new CountingBucket(openBucket(err))) { // fails fast on a bad config
       return run(out, err, bucket, runId);
     }
   }
@@ -158,11 +158,14 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Bucket openBucket() throws IOException {
+  // The demo writes, so a filesystem bucket named in a config may be created (and it says so);
+  // its own bucket directory was claimed above.
+  private Bucket openBucket(PrintWriter err) throws IOException {
     if (objstoreConfig != null) {
-      return BucketConfig.read(objstoreConfig).open();
+      return BucketConfig.read(objstoreConfig)
+          .openOrCreate(dir -> err.println("strata demo: created bucket directory " + dir));
     }
-    return FilesystemBucket.open(bucketDir);
+    return FilesystemBucket.openExisting(bucketDir);
   }
 
   // What the demo writes into a data directory it created: the database, the shipper's state and

@@ -135,6 +135,17 @@ class DemoDataSafetyTest {
     assertTrue(Files.readString(bucket.resolve(OwnedDirectory.MARKER)).contains("command=demo"));
   }
 
+  @Test
+  void aWriterCreatesAMissingFilesystemBucketAndSaysSo() throws Exception {
+    Path dir = tmp.resolve("fs-bucket");
+    Path cfg = tmp.resolve("bucket.yml");
+    Files.writeString(cfg, "type: FILESYSTEM\nconfig:\n  directory: " + dir + "\n");
+    StrataCli.Result r = StrataCli.run("demo", "--data-dir", tmp.resolve("data").toString(),
+        "--hosts", "1", "--days", "1", "--objstore.config-file", cfg.toString()).assertSuccess();
+    assertTrue(r.stderr().contains("created bucket directory " + dir), r.stderr());
+    assertFalse(blocks(dir).isEmpty());
+  }
+
   private static long samples(Path dir) throws IOException {
     long n = 0;
     try (Tsdb db = Tsdb.open(dir, TsdbOptions.builder().automaticCompaction(false).build());
