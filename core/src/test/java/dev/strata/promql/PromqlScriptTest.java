@@ -181,7 +181,8 @@ class PromqlScriptTest {
       }
       Path dir = tmp.resolve(file + "-" + generation++);
       Files.createDirectories(dir);
-      tsdb = Tsdb.open(dir, TsdbOptions.defaults());
+      // Like Prometheus's test storage: 24h blocks, so that a later load may start back at 0.
+      tsdb = Tsdb.open(dir, TsdbOptions.builder().blockRange(Duration.ofHours(24)).build());
     }
 
     private void load(Load load) throws IOException {
