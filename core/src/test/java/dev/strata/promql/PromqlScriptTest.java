@@ -53,7 +53,7 @@ class PromqlScriptTest {
   @TempDir static Path tmp;
 
   private static Path testdata() {
-    String explicit = System.getProperty("promql.testdata");
+    String explicit = System.getProperty("promql.testdata", System.getenv("PROMQL_TESTDATA"));
     if (explicit != null) {
       return Paths.get(explicit);
     }
