@@ -70,11 +70,7 @@ final class Evaluator {
     } else if (v instanceof ScalarSteps s) {
       return s.values().length;
     } else if (v instanceof RangeInput r) {
-      long n = 0;
-      for (RawSeries s : r.series()) {
-        n += s.n();
-      }
-      return n;
+      return r.heldSamples();
     }
     return 0;
   }
@@ -182,7 +178,8 @@ final class Evaluator {
     SelectHints hints =
         new SelectHints(steps.start(), steps.end(), steps.step(), function, ms.rangeMs(), lookbackMs);
     List<RawSeries> raw = loader.load(vs.matchers(), mint, maxt, hints, false);
-    return new RangeInput(raw, ends, ms.rangeMs());
+    long held = ends.length == 1 ? RangeInput.totalSamples(raw) : 0;
+    return new RangeInput(raw, ends, ms.rangeMs(), held);
   }
 
   /**
@@ -225,7 +222,7 @@ final class Evaluator {
         }
       }
     }
-    return new RangeInput(series, ends, sq.rangeMs());
+    return new RangeInput(series, ends, sq.rangeMs(), RangeInput.totalSamples(series));
   }
 
   private Evaluated unary(UnaryExpr u, Steps steps) {
