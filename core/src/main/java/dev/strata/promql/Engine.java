@@ -97,7 +97,7 @@ public final class Engine {
     }
     try {
       QueryTracker tracker = new QueryTracker(deadline, options.maxSamples());
-      Evaluator ev = new Evaluator(queryable, options, tracker, start, end, step);
+      Evaluator ev = new Evaluator(queryable, options, tracker, start, end);
       boolean instant = step == 0;
       Steps steps = instant ? Steps.instant(start) : new Steps(start, end, step);
       long evalStart = System.nanoTime();

@@ -11,7 +11,6 @@ import dev.strata.promql.parser.ParenExpr;
 import dev.strata.promql.parser.StringLiteral;
 import dev.strata.promql.parser.SubqueryExpr;
 import dev.strata.promql.parser.UnaryExpr;
-import dev.strata.promql.parser.ValueType;
 import dev.strata.promql.parser.VectorSelector;
 import dev.strata.tsdb.labels.Labels;
 import java.util.ArrayList;
@@ -33,22 +32,19 @@ final class Evaluator {
   private final long defaultIntervalMs;
   private final long queryStart;
   private final long queryEnd;
-  private final long queryStep;
 
   Evaluator(
       Queryable queryable,
       EngineOptions options,
       QueryTracker tracker,
       long queryStart,
-      long queryEnd,
-      long queryStep) {
+      long queryEnd) {
     this.tracker = tracker;
     this.loader = new SeriesLoader(queryable, tracker);
     this.lookbackMs = options.lookbackDelta().toMillis();
     this.defaultIntervalMs = options.defaultEvaluationInterval().toMillis();
     this.queryStart = queryStart;
     this.queryEnd = queryEnd;
-    this.queryStep = queryStep;
   }
 
   /**
@@ -254,14 +250,5 @@ final class Evaluator {
       }
     }
     return out;
-  }
-
-  /** Whether an expression is of a type an instant or range query may return. */
-  static boolean isRangeQueryType(ValueType t) {
-    return t == ValueType.SCALAR || t == ValueType.VECTOR;
-  }
-
-  long queryStep() {
-    return queryStep;
   }
 }

@@ -8,10 +8,6 @@ import dev.strata.promql.parser.PromqlParser;
 final class QueryParsing {
   private QueryParsing() {}
 
-  static boolean available() {
-    return true;
-  }
-
   static Expr parse(String query) {
     try {
       return PromqlParser.parse(query);

@@ -90,7 +90,6 @@ class PromqlScriptTest {
     Path dir = testdata();
     Assumptions.assumeTrue(Files.isDirectory(dir),
         "Prometheus's PromQL test scripts are not available at " + dir + "; skipping");
-    Assumptions.assumeTrue(QueryParsing.available(), "no PromQL parser on the classpath; skipping");
     Map<String, String> known = knownFailures();
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
