@@ -137,20 +137,23 @@ final class RangeFunctions {
     if (w.size() < 2) {
       return false;
     }
-    double[] sl = linearRegression(w, w.t[w.from]);
-    return set(w, sl[0]);
+    linearRegression(w, w.t[w.from]);
+    return set(w, w.slope);
   }
 
   private static boolean predictLinear(RangeWindow w) {
     if (w.size() < 2) {
       return false;
     }
-    double[] sl = linearRegression(w, w.stepTime);
-    return set(w, sl[0] * w.arg0 + sl[1]);
+    linearRegression(w, w.stepTime);
+    return set(w, w.slope * w.arg0 + w.intercept);
   }
 
-  /** Least squares over the window, x in seconds from {@code interceptTime}: {slope, intercept}. */
-  static double[] linearRegression(RangeWindow w, long interceptTime) {
+  /**
+   * Least squares over the window, x in seconds from {@code interceptTime}, into {@link
+   * RangeWindow#slope} and {@link RangeWindow#intercept}.
+   */
+  static void linearRegression(RangeWindow w, long interceptTime) {
     double n = 0;
     double sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
     double initY = w.v[w.from];
@@ -171,10 +174,9 @@ final class RangeFunctions {
       s = sumX2 + x2; cX2 += kahanCompensation(sumX2, x2, s); sumX2 = s;
     }
     if (constY) {
-      if (Double.isInfinite(initY)) {
-        return new double[] {Double.NaN, Double.NaN};
-      }
-      return new double[] {0, initY};
+      w.slope = Double.isInfinite(initY) ? Double.NaN : 0;
+      w.intercept = Double.isInfinite(initY) ? Double.NaN : initY;
+      return;
     }
     sumX += cX;
     sumY += cY;
@@ -182,9 +184,8 @@ final class RangeFunctions {
     sumX2 += cX2;
     double covXY = sumXY - sumX * sumY / n;
     double varX = sumX2 - sumX * sumX / n;
-    double slope = covXY / varX;
-    double intercept = sumY / n - slope * sumX / n;
-    return new double[] {slope, intercept};
+    w.slope = covXY / varX;
+    w.intercept = sumY / n - w.slope * sumX / n;
   }
 
   /** Neumaier's correction term for {@code t = sum + inc}. */

@@ -20,6 +20,9 @@ final class RangeWindow {
   double arg0;
   double arg1;
   double result;
+  /** Scratch for the least-squares functions. */
+  double slope;
+  double intercept;
 
   int size() {
     return to - from;
