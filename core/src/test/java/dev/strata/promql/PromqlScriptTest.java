@@ -52,17 +52,28 @@ class PromqlScriptTest {
 
   @TempDir static Path tmp;
 
+  /**
+   * Where the scripts are: {@code PROMQL_TESTDATA} (or the {@code promql.testdata} property) if
+   * given, else {@code shared/promql-testdata} beside the repository.
+   */
   private static Path testdata() {
     String explicit = System.getProperty("promql.testdata", System.getenv("PROMQL_TESTDATA"));
     if (explicit != null) {
       return Paths.get(explicit);
     }
+    List<Path> candidates = new ArrayList<>();
     String root = System.getProperty("strata.root");
-    Path repo = root != null ? Paths.get(root)
-        : Paths.get("").toAbsolutePath().getFileName().toString().equals("core")
-            ? Paths.get("").toAbsolutePath().getParent()
-            : Paths.get("").toAbsolutePath();
-    return repo.resolveSibling("shared").resolve("promql-testdata");
+    if (root != null) {
+      candidates.add(Paths.get(root).resolve("../shared"));
+    }
+    Path workingDir = Paths.get("").toAbsolutePath();
+    candidates.add(workingDir.resolve("../shared")); // run from the repository root
+    candidates.add(workingDir.resolve("../../shared")); // run from a module, as Maven does
+    return candidates.stream()
+        .map(p -> p.normalize().resolve("promql-testdata"))
+        .filter(Files::isDirectory)
+        .findFirst()
+        .orElse(workingDir.resolve("../../shared/promql-testdata").normalize());
   }
 
   private static Map<String, String> knownFailures() {
