@@ -104,9 +104,14 @@ public final class Engine {
       Evaluated result = ev.eval(expr, steps);
       Value value = instant ? instantValue(result, start) : rangeValue(result, steps);
       return new QueryResult(value, List.of(), tracker.stats(System.nanoTime() - evalStart));
+    } catch (QueryException e) {
+      throw e;
     } catch (StackOverflowError e) {
       throw new QueryException(
           QueryException.ErrorType.EXECUTION, "query is too deeply nested to evaluate");
+    } catch (RuntimeException e) {
+      // Whatever else goes wrong is the engine's or the storage's fault, not the query's.
+      throw new QueryException(QueryException.ErrorType.INTERNAL, String.valueOf(e.getMessage()), e);
     } finally {
       slots.release();
     }
