@@ -124,6 +124,14 @@ class EngineLimitsTest {
   }
 
   @Test
+  void deeplyNestedQueriesEvaluate() {
+    int depth = 20_000;
+    String query = "m" + " + 1".repeat(depth);
+    Vector v = (Vector) new Engine().instantQuery(tenSeries(), "sum(" + query + ")", 600_000).value();
+    assertEquals(10 * (600 + depth), v.samples().get(0).value());
+  }
+
+  @Test
   void statsCountSeriesAndSamples() {
     QueryResult r = new Engine().rangeQuery(tenSeries(), "sum(rate(m[1m]))", 60_000, 600_000, 60_000);
     assertEquals(10, r.stats().series());
