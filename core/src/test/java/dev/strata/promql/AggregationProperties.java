@@ -109,7 +109,7 @@ class AggregationProperties {
   void topkKeepsTheLargestPerGroupInOrder(
       @ForAll("values") List<Double> values,
       @ForAll @IntRange(min = 1, max = 4) int jobs,
-      @ForAll @IntRange(min = 1, max = 5) int k) {
+      @ForAll @IntRange(min = 1, max = 40) int k) {
     InMemoryQueryable store = store(values, jobs);
     Vector v = (Vector) engine.instantQuery(store, "topk by (job) (" + k + ", m)", T).value();
     Map<String, List<Double>> got = new TreeMap<>();
