@@ -20,7 +20,9 @@ final class RangeWindow {
   double arg0;
   double arg1;
   double result;
-  /** Scratch for the least-squares functions. */
+  /** Scratch and results of the least-squares functions. */
+  final double[] sums = new double[4];
+  final double[] compensations = new double[4];
   double slope;
   double intercept;
 
