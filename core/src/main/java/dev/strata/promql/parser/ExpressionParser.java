@@ -270,6 +270,10 @@ final class ExpressionParser {
             next().type() == TokenType.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
         if (at(LEFT_PAREN)) {
           include = parseGroupingLabels();
+        } else if (!TokenType.canStartExpression(peek().type())) {
+          // The label list is optional, so only a token that cannot start the right-hand side
+          // is an error, and it is reported as a missing label list.
+          throw unexpected("grouping opts", "\"(\"");
         }
       }
     }
@@ -442,10 +446,16 @@ final class ExpressionParser {
         throw unexpected("label matching", "string");
       }
       Token value = next();
-      try {
-        matchers.add(LabelMatcher.of(type, label.text(), StringSyntax.unquote(value.text())));
-      } catch (InvalidRegexException e) {
-        addError(span(label.pos(), value.end()), RegexErrors.asGoMessage(e));
+      String text = StringSyntax.unquote(value.text());
+      String regexError = RegexErrors.check(type, text);
+      if (regexError != null) {
+        addError(span(label.pos(), value.end()), regexError);
+      } else {
+        try {
+          matchers.add(LabelMatcher.of(type, label.text(), text));
+        } catch (InvalidRegexException e) {
+          addError(span(label.pos(), value.end()), RegexErrors.asGoMessage(e));
+        }
       }
       if (at(COMMA)) {
         next();
