@@ -113,14 +113,14 @@ class PromqlScriptTest {
     for (Path file : files) {
       String name = file.getFileName().toString();
       List<Command> cmds = PromqlScript.parse(Files.readAllLines(file));
-      Session session = new Session(name);
+      ScriptRun run = new ScriptRun(name);
       List<DynamicNode> tests = new ArrayList<>();
       for (int i = 0; i < cmds.size(); i++) {
         if (cmds.get(i) instanceof Eval ev) {
           int upTo = i;
           String id = name + ":" + ev.line();
           tests.add(DynamicTest.dynamicTest(id + " " + ev.expr(),
-              () -> session.run(cmds, upTo, ev, id, known.get(id))));
+              () -> run.run(cmds, upTo, ev, id, known.get(id))));
         }
       }
       containers.add(DynamicContainer.dynamicContainer(name, tests));
@@ -146,7 +146,7 @@ class PromqlScriptTest {
   }
 
   /** One script's storage, brought up to date with its loads and clears as the evals run. */
-  private static final class Session {
+  private static final class ScriptRun {
     private final String file;
     private int applied;
     private Tsdb tsdb;
@@ -156,7 +156,7 @@ class PromqlScriptTest {
         .timeout(Duration.ofSeconds(100))
         .build());
 
-    Session(String file) {
+    ScriptRun(String file) {
       this.file = file;
     }
 
