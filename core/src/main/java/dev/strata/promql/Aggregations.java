@@ -44,15 +44,9 @@ final class Aggregations {
 
   /** The labels identifying a series' group: {@code by} keeps the names, {@code without} drops them and the metric name. */
   static Labels groupLabels(Labels l, Set<String> names, boolean without) {
-    Labels.Builder b = Labels.builder();
-    for (int i = 0; i < l.size(); i++) {
-      String name = l.name(i);
-      boolean listed = names.contains(name);
-      if (without ? !listed && !name.equals(Labels.METRIC_NAME) : listed) {
-        b.set(name, l.value(i));
-      }
-    }
-    return b.build();
+    return without
+        ? LabelSets.filter(l, name -> !names.contains(name) && !name.equals(Labels.METRIC_NAME))
+        : LabelSets.filter(l, names::contains);
   }
 
   /** Group index of every input series, groups numbered in order of first appearance. */
@@ -222,7 +216,7 @@ final class Aggregations {
         int b = base[i];
         Integer idx = outputs.get(b).get(text);
         if (idx == null) {
-          Labels l = keepValue ? bases.get(b).toBuilder().set(label, text).build() : bases.get(b);
+          Labels l = keepValue ? LabelSets.with(bases.get(b), label, text) : bases.get(b);
           idx = out.output(l);
           outputs.get(b).put(text, idx);
         }

@@ -176,15 +176,8 @@ final class BinaryOperations {
 
   /** Prometheus's {@code MatchLabels}: the {@code on} labels, or all but the ignored ones and the name. */
   static Labels matchLabels(Labels l, boolean on, Set<String> names) {
-    Labels.Builder b = Labels.builder();
-    for (int i = 0; i < l.size(); i++) {
-      String name = l.name(i);
-      boolean listed = names.contains(name);
-      if (on == listed && (on || !name.equals(Labels.METRIC_NAME))) {
-        b.set(name, l.value(i));
-      }
-    }
-    return b.build();
+    return LabelSets.filter(
+        l, name -> on == names.contains(name) && (on || !name.equals(Labels.METRIC_NAME)));
   }
 
   private static boolean anyAt(StepVector v, int step) {
@@ -401,14 +394,10 @@ final class BinaryOperations {
         b.remove(m.matchingLabels().toArray(new String[0]));
       }
     }
+    Labels result = b.build();
     for (String name : include) {
-      String v = rhs.get(name);
-      if (!v.isEmpty()) {
-        b.set(name, v);
-      } else {
-        b.remove(name);
-      }
+      result = LabelSets.with(result, name, rhs.get(name)); // an absent label removes it
     }
-    return b.build();
+    return result;
   }
 }

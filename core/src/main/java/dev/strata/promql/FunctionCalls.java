@@ -10,7 +10,6 @@ import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.labels.MatchType;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -185,7 +184,7 @@ final class FunctionCalls {
     } else {
       return Labels.EMPTY;
     }
-    Map<String, String> kept = new HashMap<>();
+    Map<String, String> kept = new java.util.TreeMap<>(dev.strata.tsdb.labels.Utf8Order.COMPARATOR);
     Set<String> seen = new HashSet<>();
     for (LabelMatcher m : matchers) {
       if (m.name().equals(Labels.METRIC_NAME)) {
@@ -202,6 +201,10 @@ final class FunctionCalls {
         kept.remove(m.name());
       }
     }
-    return kept.isEmpty() ? Labels.EMPTY : Labels.fromMap(kept);
+    Labels out = Labels.EMPTY;
+    for (Map.Entry<String, String> e : kept.entrySet()) {
+      out = LabelSets.with(out, e.getKey(), e.getValue());
+    }
+    return out;
   }
 }

@@ -51,12 +51,7 @@ final class LabelFunctions {
       if (!m.find()) {
         return labels;
       }
-      String res = expand(replacement, srcVal, m, named);
-      Labels.Builder b = labels.toBuilder().remove(dst);
-      if (!res.isEmpty()) {
-        b.set(dst, res);
-      }
-      return b.build();
+      return LabelSets.with(labels, dst, expand(replacement, srcVal, m, named));
     });
   }
 
@@ -77,13 +72,7 @@ final class LabelFunctions {
         }
         sb.append(orEmpty(labels.get(srcLabels.get(i))));
       }
-      Labels.Builder b = labels.toBuilder();
-      if (sb.length() == 0) {
-        b.remove(dst);
-      } else {
-        b.set(dst, sb.toString());
-      }
-      return b.build();
+      return LabelSets.with(labels, dst, sb.toString());
     });
   }
 

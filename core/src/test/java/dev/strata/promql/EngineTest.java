@@ -130,4 +130,15 @@ class EngineTest {
     assertEquals("vector cannot contain metrics with the same labelset", ex.getMessage());
     assertEquals(QueryException.ErrorType.EXECUTION, ex.type());
   }
+
+  @Test
+  void labelFunctionsMayWriteAnyValueEvenAMetricNameStorageWouldRefuse() {
+    Vector v = (Vector) engine.instantQuery(tsdb::querier,
+        "label_replace(http_requests{path=\"/foo\"}, \"__name__\", \"not-a-metric $1\", \"path\", \"/(.*)\")",
+        600_000).value();
+    assertEquals("not-a-metric foo", v.samples().get(0).labels().get("__name__"));
+    Vector counted = (Vector) engine.instantQuery(tsdb::querier,
+        "count_values(\"__name__\", http_requests)", 600_000).value();
+    assertEquals(2, counted.size(), counted.toString());
+  }
 }
