@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Evaluates function calls: range-vector functions window their argument per series and step;
- * the others work step by step on instant vectors and scalars.
+ * Evaluates function calls: range-vector functions window their argument per series and step; the
+ * others work step by step on instant vectors and scalars.
  */
 final class FunctionCalls {
   private FunctionCalls() {}
@@ -30,9 +30,10 @@ final class FunctionCalls {
       if (arg instanceof VectorSelector vs) {
         // The timestamp of the selected sample, not the evaluation time. Like Prometheus 2.42,
         // an @ time replaces the offset here instead of combining with it.
-        VectorSelector sel = vs.at().isSet()
-            ? new VectorSelector(vs.name(), vs.matchers(), 0, vs.at(), vs.positionRange())
-            : vs;
+        VectorSelector sel =
+            vs.at().isSet()
+                ? new VectorSelector(vs.name(), vs.matchers(), 0, vs.at(), vs.positionRange())
+                : vs;
         StepVector times = ev.selectInstant(sel, steps, true, name);
         return InstantFunctions.mapValues(times, true, (step, v) -> v);
       }
@@ -74,9 +75,10 @@ final class FunctionCalls {
         scalarArgs[k++] = ev.evalScalar(args.get(i), steps).values();
       }
     }
-    RangeInput in = arg instanceof MatrixSelector ms
-        ? ev.selectRange(ms, steps, name)
-        : ev.subquery((SubqueryExpr) arg, steps);
+    RangeInput in =
+        arg instanceof MatrixSelector ms
+            ? ev.selectRange(ms, steps, name)
+            : ev.subquery((SubqueryExpr) arg, steps);
     int n = steps.count();
     boolean keepName = name.equals("last_over_time");
     boolean absentOverTime = name.equals("absent_over_time");

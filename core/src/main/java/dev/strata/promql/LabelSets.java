@@ -5,9 +5,9 @@ import dev.strata.tsdb.labels.Utf8Order;
 import java.util.function.Predicate;
 
 /**
- * Label sets derived inside a query. Unlike {@link Labels.Builder}, which checks what is written
- * to storage, these take any value: PromQL lets {@code label_replace} or {@code count_values} put
- * any string in any label, the metric name included. Names are checked by the callers against
+ * Label sets derived inside a query. Unlike {@link Labels.Builder}, which checks what is written to
+ * storage, these take any value: PromQL lets {@code label_replace} or {@code count_values} put any
+ * string in any label, the metric name included. Names are checked by the callers against
  * Prometheus's label-name syntax.
  */
 final class LabelSets {
