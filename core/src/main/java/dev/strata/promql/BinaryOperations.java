@@ -73,13 +73,17 @@ final class BinaryOperations {
       case LSS -> l < r ? 1 : 0;
       case GTE -> l >= r ? 1 : 0;
       case LTE -> l <= r ? 1 : 0;
-      default -> throw new QueryException(
-          QueryException.ErrorType.INTERNAL,
-          "operator \"" + op.text() + "\" not allowed for Scalar operations");
+      default ->
+          throw new QueryException(
+              QueryException.ErrorType.INTERNAL,
+              "operator \"" + op.text() + "\" not allowed for Scalar operations");
     };
   }
 
-  /** Go's {@code math.Pow}, which differs from Java's for a base of 1 or -1 with NaN or infinite exponents. */
+  /**
+   * Go's {@code math.Pow}, which differs from Java's for a base of 1 or -1 with NaN or infinite
+   * exponents.
+   */
   static double goPow(double l, double r) {
     if (l == 1 || (l == -1 && Double.isInfinite(r))) {
       return 1;
@@ -174,17 +178,13 @@ final class BinaryOperations {
     }
   }
 
-  /** Prometheus's {@code MatchLabels}: the {@code on} labels, or all but the ignored ones and the name. */
+  /**
+   * Prometheus's {@code MatchLabels}: the {@code on} labels, or all but the ignored ones and the
+   * name.
+   */
   static Labels matchLabels(Labels l, boolean on, Set<String> names) {
-    Labels.Builder b = Labels.builder();
-    for (int i = 0; i < l.size(); i++) {
-      String name = l.name(i);
-      boolean listed = names.contains(name);
-      if (on == listed && (on || !name.equals(Labels.METRIC_NAME))) {
-        b.set(name, l.value(i));
-      }
-    }
-    return b.build();
+    return LabelSets.filter(
+        l, name -> on == names.contains(name) && (on || !name.equals(Labels.METRIC_NAME)));
   }
 
   private static boolean anyAt(StepVector v, int step) {
@@ -196,7 +196,8 @@ final class BinaryOperations {
     return false;
   }
 
-  private static StepVector setOperation(BinaryOp op, StepVector lhs, StepVector rhs, VectorMatching m) {
+  private static StepVector setOperation(
+      BinaryOp op, StepVector lhs, StepVector rhs, VectorMatching m) {
     Signatures sigs = new Signatures();
     int[] lsig = sigs.of(lhs, m);
     int[] rsig = sigs.of(rhs, m);
@@ -284,8 +285,15 @@ final class BinaryOperations {
     int[] rightStamp = new int[nsig];
     int[] rightAt = new int[nsig];
     int[] matchedStamp = new int[nsig];
-    Set<Long> inserted = new HashSet<>();
+    // The output series of each lhs series for the rhs series it last matched: the match is
+    // usually the same at every step, so the labels are worked out once.
+    int[] lastRhs = new int[lsig.length];
+    int[] lastOut = new int[lsig.length];
+    Arrays.fill(lastRhs, -1);
     Map<Long, Integer> resultIndex = new HashMap<>();
+    // For many-to-one matching: the step and signature that last produced each output series.
+    int[] outStamp = new int[16];
+    int[] outSig = new int[16];
     Set<String> include = new HashSet<>(m.include());
     Set<String> matching = new HashSet<>(m.matchingLabels());
     StepVector out = new StepVector(steps);
@@ -303,15 +311,20 @@ final class BinaryOperations {
         if (rightStamp[sig] == mark) {
           String side = swap ? "left" : "right";
           throw QueryException.execution(
-              "found duplicate series for the match group " + sigs.byId.get(sig)
-                  + " on the " + side + " hand-side of the operation: [" + rs.labels + ", "
+              "found duplicate series for the match group "
+                  + sigs.byId.get(sig)
+                  + " on the "
+                  + side
+                  + " hand-side of the operation: ["
+                  + rs.labels
+                  + ", "
                   + rhs.series.get(rightAt[sig]).labels
-                  + "];many-to-many matching not allowed: matching labels must be unique on one side");
+                  + "];many-to-many matching not allowed: matching labels must be unique on one"
+                  + " side");
         }
         rightStamp[sig] = mark;
         rightAt[sig] = j;
       }
-      inserted.clear();
       for (int i = 0; i < lsig.length; i++) {
         StepSeries ls = lhs.series.get(i);
         int sig = lsig[i];
@@ -334,25 +347,43 @@ final class BinaryOperations {
         } else if (!keep) {
           continue;
         }
-        long pair = ((long) i << 32) | j;
-        Integer outIdx = resultIndex.get(pair);
-        if (outIdx == null) {
-          Labels metric = resultMetric(ls.labels, rs.labels, op, m, matching, include);
-          if (returnBool) {
-            metric = metric.dropMetricName();
+        int outIdx;
+        if (lastRhs[i] == j) {
+          outIdx = lastOut[i];
+        } else {
+          long pair = ((long) i << 32) | j;
+          Integer known = resultIndex.get(pair);
+          if (known == null) {
+            Labels metric = resultMetric(ls.labels, rs.labels, op, m, matching, include);
+            if (returnBool) {
+              metric = metric.dropMetricName();
+            }
+            known = out.output(metric);
+            resultIndex.put(pair, known);
           }
-          outIdx = out.output(metric);
-          resultIndex.put(pair, outIdx);
+          outIdx = known;
+          lastRhs[i] = j;
+          lastOut[i] = outIdx;
         }
         if (m.cardinality() == Cardinality.ONE_TO_ONE) {
           if (matchedStamp[sig] == mark) {
             throw QueryException.execution(
-                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                "multiple matches for labels: many-to-one matching must be explicit"
+                    + " (group_left/group_right)");
           }
           matchedStamp[sig] = mark;
-        } else if (!inserted.add(((long) sig << 32) | outIdx)) {
-          throw QueryException.execution(
-              "multiple matches for labels: grouping labels must ensure unique matches");
+        } else {
+          if (outIdx >= outStamp.length) {
+            int size = Math.max(outIdx + 1, outStamp.length * 2);
+            outStamp = Arrays.copyOf(outStamp, size);
+            outSig = Arrays.copyOf(outSig, size);
+          }
+          if (outStamp[outIdx] == mark && outSig[outIdx] == sig) {
+            throw QueryException.execution(
+                "multiple matches for labels: grouping labels must ensure unique matches");
+          }
+          outStamp[outIdx] = mark;
+          outSig[outIdx] = sig;
         }
         out.put(outIdx, step, value);
       }
@@ -362,7 +393,12 @@ final class BinaryOperations {
 
   /** Prometheus's {@code resultMetric}: the labels of an element matched between two vectors. */
   private static Labels resultMetric(
-      Labels lhs, Labels rhs, BinaryOp op, VectorMatching m, Set<String> matching, Set<String> include) {
+      Labels lhs,
+      Labels rhs,
+      BinaryOp op,
+      VectorMatching m,
+      Set<String> matching,
+      Set<String> include) {
     Labels.Builder b = lhs.toBuilder();
     if (dropsMetricName(op)) {
       b.remove(Labels.METRIC_NAME);
@@ -378,14 +414,10 @@ final class BinaryOperations {
         b.remove(m.matchingLabels().toArray(new String[0]));
       }
     }
+    Labels result = b.build();
     for (String name : include) {
-      String v = rhs.get(name);
-      if (!v.isEmpty()) {
-        b.set(name, v);
-      } else {
-        b.remove(name);
-      }
+      result = LabelSets.with(result, name, rhs.get(name)); // an absent label removes it
     }
-    return b.build();
+    return result;
   }
 }

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * histogram_count}, {@code histogram_sum} and {@code histogram_fraction} functions return nothing
  * over them, as Prometheus 2.42's do over float samples.
  *
- * <p>Each selector is resolved through the index once per query, for the whole time range it
- * needs, and its samples are decoded once into primitive arrays; a range query steps through them
- * with moving windows instead of selecting again at every step.
+ * <p>Each selector is resolved through the index once per query, for the whole time range it needs,
+ * and its samples are decoded once into primitive arrays; a range query steps through them with
+ * moving windows instead of selecting again at every step.
  */
 public final class Engine {
   private final EngineOptions options;
@@ -74,7 +74,8 @@ public final class Engine {
     if (type != ValueType.SCALAR && type != ValueType.VECTOR) {
       throw new QueryException(
           QueryException.ErrorType.BAD_DATA,
-          "invalid expression type \"" + type.documentedName()
+          "invalid expression type \""
+              + type.documentedName()
               + "\" for range query, must be Scalar or instant Vector");
     }
     return run(queryable, expr, startMs, endMs, stepMs);
@@ -96,20 +97,71 @@ public final class Engine {
           QueryException.ErrorType.CANCELED, "query was canceled in query queue");
     }
     try {
-      QueryTracker tracker = new QueryTracker(deadline, options.maxSamples());
-      Evaluator ev = new Evaluator(queryable, options, tracker, start, end, step);
-      boolean instant = step == 0;
-      Steps steps = instant ? Steps.instant(start) : new Steps(start, end, step);
-      long evalStart = System.nanoTime();
-      Evaluated result = ev.eval(expr, steps);
-      Value value = instant ? instantValue(result, start) : rangeValue(result, steps);
-      return new QueryResult(value, List.of(), tracker.stats(System.nanoTime() - evalStart));
-    } catch (StackOverflowError e) {
+      try {
+        return evaluate(queryable, expr, start, end, step, deadline);
+      } catch (StackOverflowError e) {
+        // Evaluation recurses once per nesting level; Prometheus takes queries nested thousands
+        // deep. Only such queries pay for a thread with a large stack.
+        return onLargeStack(() -> evaluate(queryable, expr, start, end, step, deadline));
+      }
+    } catch (QueryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Whatever else goes wrong is the engine's or the storage's fault, not the query's.
       throw new QueryException(
-          QueryException.ErrorType.EXECUTION, "query is too deeply nested to evaluate");
+          QueryException.ErrorType.INTERNAL, String.valueOf(e.getMessage()), e);
     } finally {
       slots.release();
     }
+  }
+
+  private QueryResult evaluate(
+      Queryable queryable, Expr expr, long start, long end, long step, long deadline) {
+    QueryTracker tracker = new QueryTracker(deadline, options.maxSamples());
+    Evaluator ev = new Evaluator(queryable, options, tracker, start, end);
+    boolean instant = step == 0;
+    Steps steps = instant ? Steps.instant(start) : new Steps(start, end, step);
+    long evalStart = System.nanoTime();
+    Evaluated result = ev.eval(expr, steps);
+    Value value = instant ? instantValue(result, start) : rangeValue(result, steps);
+    return new QueryResult(value, List.of(), tracker.stats(System.nanoTime() - evalStart));
+  }
+
+  private static final long LARGE_STACK_BYTES = 1L << 30;
+
+  private static QueryResult onLargeStack(java.util.function.Supplier<QueryResult> work) {
+    java.util.concurrent.atomic.AtomicReference<Object> outcome =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread thread =
+        new Thread(
+            null,
+            () -> {
+              try {
+                outcome.set(work.get());
+              } catch (RuntimeException | StackOverflowError e) {
+                outcome.set(e);
+              }
+            },
+            "promql-deep-evaluation",
+            LARGE_STACK_BYTES);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+      throw new QueryException(
+          QueryException.ErrorType.CANCELED, "query was canceled in expression evaluation");
+    }
+    Object o = outcome.get();
+    if (o instanceof QueryResult r) {
+      return r;
+    }
+    if (o instanceof StackOverflowError) {
+      throw new QueryException(
+          QueryException.ErrorType.EXECUTION, "query is too deeply nested to evaluate");
+    }
+    throw (RuntimeException) o;
   }
 
   private static Value instantValue(Evaluated result, long t) {
@@ -140,10 +192,11 @@ public final class Engine {
         to++;
       }
       if (to > from) {
-        series.add(new Matrix.Series(
-            s.labels(),
-            java.util.Arrays.copyOfRange(s.t(), from, to),
-            java.util.Arrays.copyOfRange(s.v(), from, to)));
+        series.add(
+            new Matrix.Series(
+                s.labels(),
+                java.util.Arrays.copyOfRange(s.t(), from, to),
+                java.util.Arrays.copyOfRange(s.v(), from, to)));
       }
     }
     return new Matrix(series);
