@@ -3,6 +3,7 @@ package dev.strata.promql;
 import dev.strata.promql.parser.AggregateExpr;
 import dev.strata.promql.parser.AggregateOp;
 import dev.strata.promql.parser.Expr;
+import dev.strata.tsdb.encoding.GoFloatFormat;
 import dev.strata.tsdb.labels.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -220,7 +221,7 @@ final class Aggregations {
         double v = s.values[step];
         String text =
             formatted.computeIfAbsent(
-                Double.doubleToRawLongBits(v), bits -> GoFloats.formatPlain(v));
+                Double.doubleToRawLongBits(v), bits -> GoFloatFormat.plain(v));
         int b = base[i];
         Integer idx = outputs.get(b).get(text);
         if (idx == null) {

@@ -1,6 +1,5 @@
 package dev.strata.promql;
 
-import java.math.BigDecimal;
 
 /** Go's float parsing and formatting where PromQL exposes them. */
 final class GoFloats {
@@ -63,18 +62,5 @@ final class GoFloats {
     return t.equalsIgnoreCase("nan");
   }
 
-  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest round-trip digits, no exponent. */
-  static String formatPlain(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (v == 0) {
-      return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-    }
-    String s = new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
-    return s;
-  }
+
 }

@@ -1,5 +1,6 @@
 package dev.strata.promql;
 
+import dev.strata.tsdb.encoding.GoFloatFormat;
 import dev.strata.tsdb.labels.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ final class Selections {
       double kf = param[step];
       if (!(kf >= -9.223372036854776E18 && kf <= 9.223372036854776E18)) {
         throw QueryException.execution(
-            "Scalar value " + GoFloats.formatPlain(kf) + " overflows int64");
+            "Scalar value " + GoFloatFormat.plain(kf) + " overflows int64");
       }
       long k = (long) kf;
       if (k < 1) {
