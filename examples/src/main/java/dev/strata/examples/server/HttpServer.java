@@ -76,6 +76,9 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
     server.setHandler(new GracefulHandler(new Dispatcher()));
     server.setStopTimeout(b.gracePeriod.toMillis());
+    // The grace period is for requests in flight; once they are done, a pool thread that still
+    // does not end (a selector stuck on a vanished file, say) must not hold the exit up for it.
+    threads.setStopTimeout(5_000);
     server.setStopAtShutdown(false); // the server's lifecycle stops it, in order
   }
 

@@ -104,7 +104,15 @@ class ServeCommandTest {
             "--read-only", "--storage.tsdb.path=" + tmp.resolve("data"),
             "--web.listen-address=127.0.0.1:0"),
         tmp, Pattern.compile("^strata serve: .* on http://127\\.0\\.0\\.1:(\\d+)/"));
+    // A client that keeps its connection open must not hold the stop up.
+    HttpClient keepAlive = HttpClient.newHttpClient();
+    assertEquals(200, keepAlive.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + second.port() + "/api/v1/query?query=1")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+    long start = System.nanoTime();
     second.stop();
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertTrue(seconds < 15, "stopped after " + seconds + " s");
     assertTrue(second.stderr().contains("serve: stopped"), second.stderr());
   }
 }
