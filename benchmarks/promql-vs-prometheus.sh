@@ -14,7 +14,8 @@
 # Peak RSS is each process's VmHWM after the query's runs. Prints a Markdown table.
 #
 # Needs prometheus on the PATH, curl and jq; builds the jars if they are missing. Environment:
-#   WORK (a temp dir)   where the data goes (3 copies); kept only if given
+#   WORK (a temp dir)   where the data goes (3 copies, about 0.8 GB at the defaults); kept
+#                       only if given
 #   STRATA_JVM_FLAGS    extra JVM flags for strata serve, e.g. -Xmx2g (none by default)
 #   WARMUP (0)          untimed executions between the cold one and the warm ones, on both
 #                       servers: a fresh JVM compiles its hot loops during the first dozen or so
@@ -80,10 +81,10 @@ wait_until() {
 echo "generating $series series x $hours h ..." >&2
 rm -rf "$work/data" "$work/prometheus" "$work/strata"
 # Its last line: start_ms=... end_ms=... series=... samples=...
-read -r end_ms written samples < <(java -cp "$bench_jar" \
+read -r start_ms end_ms written samples < <(java -cp "$bench_jar" \
   dev.strata.benchmarks.promql.DashboardDataGenerator \
   --out="$work/data" --series="$series" --hours="$hours" \
-  | awk -F '[ =]' '/^start_ms=/ { print $4, $6, $8 }')
+  | awk -F '[ =]' '/^start_ms=/ { print $2, $4, $6, $8 }')
 [ -n "${samples:-}" ] || die "the data generator failed"
 cp -r "$work/data" "$work/prometheus"
 cp -r "$work/data" "$work/strata"
@@ -145,6 +146,7 @@ shape() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+hours=$(((end_ms - start_ms) / 3600000)) # whole 2 h blocks
 range_hours=$((hours < 24 ? hours : 24))
 range_end=$((end_ms / 1000))
 range_start=$((range_end - range_hours * 3600))
@@ -219,7 +221,9 @@ echo "| query | series / points | Prometheus cold ms | Strata cold ms | cold Str
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
 echo
-echo "Median ratio Strata/Prometheus over the $((${#queries[@]})) queries: cold" \
-  "$(median "${cold_ratios[@]}")x, warm $(median "${warm_ratios[@]}")x." \
+printf -v cold_median '%.2f' "$(median "${cold_ratios[@]}")"
+printf -v warm_median '%.2f' "$(median "${warm_ratios[@]}")"
+echo "Median ratio Strata/Prometheus over the ${#queries[@]} queries: cold ${cold_median}x," \
+  "warm ${warm_median}x." \
   "Peak RSS over all queries: Prometheus $((max_prometheus_kib / 1024)) MiB," \
   "Strata $((max_strata_kib / 1024)) MiB."
