@@ -19,6 +19,9 @@
 #   STRATA_JVM_FLAGS    extra JVM flags for strata serve, e.g. -Xmx2g (none by default)
 #   WARMUP (0)          untimed executions between the cold one and the warm ones, on both
 #                       servers: a fresh JVM compiles its hot loops during the first dozen or so
+#   STATS (0)           1 asks both servers for their query statistics (stats=all) and adds the
+#                       median evaluation time of the warm runs (evalTotalTime), to tell the
+#                       engine's time from the HTTP and JSON layer's
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -124,6 +127,9 @@ peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 timed() {
   local url="$1" kind="$2" query="$3" out="$4" status
   local -a params=(--data-urlencode "query=$query")
+  if [ "${STATS:-0}" = 1 ]; then
+    params+=(--data-urlencode "stats=all")
+  fi
   if [ "$kind" = range ]; then
     params+=(--data-urlencode "start=$range_start" --data-urlencode "end=$range_end"
       --data-urlencode "step=60")
@@ -143,6 +149,9 @@ shape() {
     | if $t == "matrix" then "\(length) \(map(.values | length) | add // 0)"
       else "\(length) \(length)" end' "$1"
 }
+
+# Milliseconds the server says it spent evaluating (Prometheus's stats=all timings).
+eval_ms() { jq -r '.data.stats.timings.evalTotalTime * 1000' "$1"; }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -188,12 +197,23 @@ for entry in "${queries[@]}"; do
   done
   pw=()
   sw=()
+  pe=()
+  se=()
+  answer=/dev/null
+  if [ "${STATS:-0}" = 1 ]; then answer="$work/answer.json"; fi
   for ((r = 0; r < runs; r++)); do
-    pw+=("$(timed "$prometheus_url" "$kind" "$query" /dev/null)")
-    sw+=("$(timed "$strata_url" "$kind" "$query" /dev/null)")
+    pw+=("$(timed "$prometheus_url" "$kind" "$query" "$answer")")
+    if [ "${STATS:-0}" = 1 ]; then pe+=("$(eval_ms "$answer")"); fi
+    sw+=("$(timed "$strata_url" "$kind" "$query" "$answer")")
+    if [ "${STATS:-0}" = 1 ]; then se+=("$(eval_ms "$answer")"); fi
   done
   pwm=$(median "${pw[@]}")
   swm=$(median "${sw[@]}")
+  evals=""
+  if [ "${STATS:-0}" = 1 ]; then
+    evals=$(awk -v p="$(median "${pe[@]}")" -v s="$(median "${se[@]}")" \
+      'BEGIN { printf " %.1f | %.1f | %.2fx |", p, s, s / p }')
+  fi
   pk=$(peak_rss_kib "$prometheus_pid")
   sk=$(peak_rss_kib "$strata_pid")
   stop_servers
@@ -204,10 +224,10 @@ for entry in "${queries[@]}"; do
   echo "  cold $pc / $sc ms, warm $pwm / $swm ms (prometheus / strata), shape $p_shape;" \
     "warm runs: ${pw[*]} / ${sw[*]}" >&2
   rows+=("$(awk -v k="$kind" -v q="$query" -v pc="$pc" -v sc="$sc" -v pw="$pwm" \
-    -v sw="$swm" -v pk="$pk" -v sk="$sk" -v same="$same" -v shape="$p_shape" 'BEGIN {
+    -v sw="$swm" -v pk="$pk" -v sk="$sk" -v same="$same" -v shape="$p_shape" -v evals="$evals" 'BEGIN {
       split(shape, n, " ")
-      printf "| `%s` (%s) | %d / %d | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx | %d | %d | %s |",
-        q, k, n[1], n[2], pc, sc, sc / pc, pw, sw, sw / pw, pk / 1024, sk / 1024, same }')")
+      printf "| `%s` (%s) | %d / %d | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx |%s %d | %d | %s |",
+        q, k, n[1], n[2], pc, sc, sc / pc, pw, sw, sw / pw, evals, pk / 1024, sk / 1024, same }')")
 done
 
 echo
@@ -215,10 +235,16 @@ echo "data: $written series, $samples samples, $hours h of 15 s scrapes in 2 h b
   "range queries over the last $range_hours h at 60 s steps, instant queries at the end;" \
   "warm = median of $runs runs after ${WARMUP:-0} untimed ones; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
+eval_columns=""
+eval_rule=""
+if [ "${STATS:-0}" = 1 ]; then
+  eval_columns=" Prometheus warm eval ms | Strata warm eval ms | eval Strata/Prometheus |"
+  eval_rule=" --- | --- | --- |"
+fi
 echo "| query | series / points | Prometheus cold ms | Strata cold ms | cold Strata/Prometheus |" \
-  "Prometheus warm ms | Strata warm ms | warm Strata/Prometheus | Prometheus peak RSS MiB |" \
-  "Strata peak RSS MiB | same shape |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  "Prometheus warm ms | Strata warm ms | warm Strata/Prometheus |$eval_columns" \
+  "Prometheus peak RSS MiB | Strata peak RSS MiB | same shape |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |$eval_rule --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
 echo
 printf -v cold_median '%.2f' "$(median "${cold_ratios[@]}")"
