@@ -41,10 +41,22 @@ if [ ! -f "$bench_jar" ] || [ ! -f "$strata_jar" ]; then
 fi
 
 pids=()
+# SIGTERM to each server started, then SIGKILL to any still running 30 s later (a server that
+# hangs while stopping must not hang the benchmark; it is reported).
 stop_servers() {
-  local pid
+  local pid tries
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for ((tries = 0; tries < 300; tries++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "promql-vs-prometheus: process $pid did not stop within 30 s of SIGTERM; killed" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
     wait "$pid" 2>/dev/null || true
   done
   pids=()
