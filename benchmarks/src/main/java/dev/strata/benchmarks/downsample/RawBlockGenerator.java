@@ -28,12 +28,24 @@ import java.util.TreeSet;
 
 /**
  * Writes a raw block of synthetic 15-second series straight from the XOR encoder, series by
- * series (a head would hold the whole block in memory first): {@code series} series named like a
- * node exporter fleet (100 metric names on {@code series / 100} hosts), of the realistic kinds of
- * {@link SyntheticSeries} in turn, cut into chunks of 120 samples as Prometheus's head cuts them.
+ * series (a head would hold the whole block in memory first), cut into chunks of 120 samples as
+ * Prometheus's head cuts them. By default {@code series} series named like a node exporter fleet
+ * (100 metric names on {@code series / 100} hosts), of the realistic kinds of
+ * {@link SyntheticSeries} in turn; other benchmarks pass their own label sets and samples.
  */
-final class RawBlockGenerator {
+public final class RawBlockGenerator {
   static final int SAMPLES_PER_CHUNK = 120;
+
+  /** The samples of one series in one block. */
+  @FunctionalInterface
+  public interface SampleSource {
+    /**
+     * Fills {@code ts} and {@code values} (one sample per scrape interval) for series number
+     * {@code series} of the list given to {@link #write(Path, List, long, long, SampleSource)},
+     * from {@code blockStart} on; every timestamp must fall before the block's end.
+     */
+    void fill(int series, long blockStart, long[] ts, double[] values);
+  }
 
   private RawBlockGenerator() {}
 
@@ -52,12 +64,29 @@ final class RawBlockGenerator {
 
   /** Writes the block into {@code dataDir} and returns its meta. */
   static BlockMeta write(Path dataDir, int series, long start, long hours) throws IOException {
+    List<Labels> labels = new ArrayList<>(series);
+    for (int i = 0; i < series; i++) {
+      labels.add(labels(i));
+    }
+    return write(dataDir, labels, start, hours,
+        (i, blockStart, ts, vs) -> SyntheticSeries.fill(kind(i), i, blockStart, ts, vs));
+  }
+
+  /**
+   * Writes a block of {@code hours} hours from {@code start} holding one series per label set,
+   * their samples from {@code source} (called once per series, in the index's label order), into
+   * {@code dataDir}, and returns its meta.
+   */
+  public static BlockMeta write(
+      Path dataDir, List<Labels> labels, long start, long hours, SampleSource source)
+      throws IOException {
+    int series = labels.size();
     int samples = (int) (hours * 3_600_000L / SyntheticSeries.SCRAPE_INTERVAL_MS);
     Ulid ulid = UlidGenerator.system().next();
     List<Object[]> all = new ArrayList<>(series);
     TreeSet<String> symbols = new TreeSet<>(Utf8Order.COMPARATOR);
     for (int i = 0; i < series; i++) {
-      Labels l = labels(i);
+      Labels l = labels.get(i);
       all.add(new Object[] {l, i});
       l.forEach((n, v) -> {
         symbols.add(n);
@@ -88,7 +117,7 @@ final class RawBlockGenerator {
         }
         for (Object[] s : all) {
           int i = (Integer) s[1];
-          SyntheticSeries.fill(kind(i), i, start, ts, vs);
+          source.fill(i, start, ts, vs);
           batch.clear();
           for (int c = 0; c < chunkCount; c++) {
             app.start(buffers[c]);

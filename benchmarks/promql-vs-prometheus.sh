@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Times a dashboard's PromQL queries against Prometheus 2.42 and `strata serve --read-only`, each
+# serving its own copy of the same blocks, through the same HTTP API, in the same run.
+#
+# Usage: benchmarks/promql-vs-prometheus.sh [SERIES] [HOURS] [RUNS]   (defaults 10000 24 5)
+#
+# SERIES x HOURS of 15 s scrapes (DashboardDataGenerator: request counters with restarts, a
+# classic histogram, node CPU, memory and load) are written once as 2 h blocks ending about an
+# hour ago, then copied for each server. For every query both servers are started afresh
+# (Prometheus first); "cold" is the query's first execution after the start, "warm" the median of
+# RUNS further executions, the two servers taking turns, Prometheus first. Times are curl's
+# %{time_total} over loopback: request, evaluation, JSON encoding and transfer. Both answers
+# must have the same number of series and points (a sanity check, not a comparison of values).
+# Peak RSS is each process's VmHWM after the query's runs. Prints a Markdown table.
+#
+# Needs prometheus on the PATH, curl and jq; builds the jars if they are missing. Environment:
+#   WORK (a temp dir)   where the data goes (3 copies, about 0.8 GB at the defaults); kept
+#                       only if given
+#   STRATA_JVM_FLAGS    extra JVM flags for strata serve, e.g. -Xmx2g (none by default)
+#   WARMUP (0)          untimed executions between the cold one and the warm ones, on both
+#                       servers: a fresh JVM compiles its hot loops during the first dozen or so
+#   STATS (0)           1 asks both servers for their query statistics (stats=all) and adds the
+#                       median evaluation time of the warm runs (evalTotalTime), to tell the
+#                       engine's time from the HTTP and JSON layer's
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+series="${1:-10000}"
+hours="${2:-24}"
+runs="${3:-5}"
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+strata_jar="$root/examples/target/strata.jar"
+
+die() { echo "promql-vs-prometheus: $*" >&2; exit 1; }
+for tool in prometheus curl jq java; do
+  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
+done
+if [ ! -f "$bench_jar" ] || [ ! -f "$strata_jar" ]; then
+  echo "building the jars ..." >&2
+  (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am) || die "the build failed"
+fi
+
+pids=()
+# SIGTERM to each server started, then SIGKILL to any still running 30 s later (a server that
+# hangs while stopping must not hang the benchmark; it is reported).
+stop_servers() {
+  local pid tries
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for ((tries = 0; tries < 300; tries++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "promql-vs-prometheus: process $pid did not stop within 30 s of SIGTERM; killed" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+if [ -n "${WORK:-}" ]; then
+  work="$WORK"
+  mkdir -p "$work"
+  trap stop_servers EXIT
+else
+  work="$(mktemp -d)"
+  trap 'stop_servers; rm -rf "$work"' EXIT
+fi
+
+# A loopback port nothing listens on (a connection attempt is refused).
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+# wait_until SECONDS PID WHAT CMD...: polls CMD every 0.1 s while PID lives.
+wait_until() {
+  local deadline=$((SECONDS + $1)) pid="$2" what="$3"
+  shift 3
+  until "$@"; do
+    kill -0 "$pid" 2>/dev/null || die "$what exited; see $work/$what.log"
+    ((SECONDS < deadline)) || die "$what not ready after $deadline s; see $work/$what.log"
+    sleep 0.1
+  done
+}
+
+echo "generating $series series x $hours h ..." >&2
+rm -rf "$work/data" "$work/prometheus" "$work/strata"
+# Its last line: start_ms=... end_ms=... series=... samples=...
+read -r start_ms end_ms written samples < <(java -cp "$bench_jar" \
+  dev.strata.benchmarks.promql.DashboardDataGenerator \
+  --out="$work/data" --series="$series" --hours="$hours" \
+  | awk -F '[ =]' '/^start_ms=/ { print $2, $4, $6, $8 }')
+[ -n "${samples:-}" ] || die "the data generator failed"
+cp -r "$work/data" "$work/prometheus"
+cp -r "$work/data" "$work/strata"
+printf 'global:\n  scrape_interval: 15s\nscrape_configs: []\n' >"$work/prometheus.yml"
+
+start_prometheus() {
+  local port
+  port=$(free_port)
+  # Blocks stay 2 h: without the max duration Prometheus would compact the 2 h blocks into
+  # larger ones in the background, during the runs, and query different blocks than Strata.
+  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
+    --storage.tsdb.retention.time=10y --storage.tsdb.max-block-duration=2h \
+    --web.listen-address="127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
+  prometheus_pid=$!
+  pids+=("$prometheus_pid")
+  prometheus_url="http://127.0.0.1:$port"
+  wait_until 120 "$prometheus_pid" prometheus curl -sf -o /dev/null "$prometheus_url/-/ready"
+}
+
+start_strata() {
+  local port
+  port=$(free_port)
+  rm -f "$work/strata.log" # the previous server's "listening" line must not count
+  # shellcheck disable=SC2086 # STRATA_JVM_FLAGS is a list of flags
+  java "@$root/jvm.options" ${STRATA_JVM_FLAGS:-} -jar "$strata_jar" serve --read-only \
+    --storage.tsdb.path="$work/strata" --web.listen-address="127.0.0.1:$port" \
+    >"$work/strata.log" 2>&1 &
+  strata_pid=$!
+  pids+=("$strata_pid")
+  strata_url="http://127.0.0.1:$port"
+  wait_until 120 "$strata_pid" strata grep -q '^strata serve: .* on http://' "$work/strata.log"
+}
+
+peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# timed SERVER_URL KIND QUERY OUT: runs the query, prints milliseconds; the answer goes to OUT.
+timed() {
+  local url="$1" kind="$2" query="$3" out="$4" status
+  local -a params=(--data-urlencode "query=$query")
+  if [ "${STATS:-0}" = 1 ]; then
+    params+=(--data-urlencode "stats=all")
+  fi
+  if [ "$kind" = range ]; then
+    params+=(--data-urlencode "start=$range_start" --data-urlencode "end=$range_end"
+      --data-urlencode "step=60")
+    url+=/api/v1/query_range
+  else
+    params+=(--data-urlencode "time=$range_end")
+    url+=/api/v1/query
+  fi
+  status=$(curl -s -o "$out" -w '%{http_code} %{time_total}' "${params[@]}" "$url") || true
+  [ "${status% *}" = 200 ] || die "$url answered ${status% *} to $query: $(head -c 300 "$out")"
+  awk -v s="${status#* }" 'BEGIN { printf "%.1f\n", s * 1000 }'
+}
+
+# "series points" of an answer.
+shape() {
+  jq -r '.data.resultType as $t | .data.result
+    | if $t == "matrix" then "\(length) \(map(.values | length) | add // 0)"
+      else "\(length) \(length)" end' "$1"
+}
+
+# Milliseconds the server says it spent evaluating (Prometheus's stats=all timings).
+eval_ms() { jq -r '.data.stats.timings.evalTotalTime * 1000' "$1"; }
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+hours=$(((end_ms - start_ms) / 3600000)) # whole 2 h blocks
+range_hours=$((hours < 24 ? hours : 24))
+range_end=$((end_ms / 1000))
+range_start=$((range_end - range_hours * 3600))
+
+queries=(
+  'range|sum by (job) (rate(http_requests_total[5m]))'
+  'range|histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'
+  'range|topk(10, rate(node_cpu_seconds_total[5m]))'
+  'range|avg_over_time(node_memory_MemAvailable_bytes[1h])'
+  'range|sum(rate(http_requests_total{code=~"5.."}[5m]))'
+  'range|max_over_time(rate(http_requests_total[5m])[1h:1m])'
+  'instant|sum by (job, code) (increase(http_requests_total[1h]))'
+  'instant|topk(5, 1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))'
+)
+
+rows=()
+cold_ratios=()
+warm_ratios=()
+max_prometheus_kib=0
+max_strata_kib=0
+for entry in "${queries[@]}"; do
+  kind="${entry%%|*}"
+  query="${entry#*|}"
+  echo "$kind: $query" >&2
+  start_prometheus
+  start_strata
+  pc=$(timed "$prometheus_url" "$kind" "$query" "$work/prometheus.json")
+  sc=$(timed "$strata_url" "$kind" "$query" "$work/strata.json")
+  p_shape=$(shape "$work/prometheus.json")
+  s_shape=$(shape "$work/strata.json")
+  same=yes
+  if [ "$p_shape" != "$s_shape" ]; then
+    same="**no** ($p_shape / $s_shape)"
+    echo "  answers differ in shape: prometheus $p_shape, strata $s_shape (series points)" >&2
+  fi
+  for ((r = 0; r < ${WARMUP:-0}; r++)); do
+    timed "$prometheus_url" "$kind" "$query" /dev/null >/dev/null
+    timed "$strata_url" "$kind" "$query" /dev/null >/dev/null
+  done
+  pw=()
+  sw=()
+  pe=()
+  se=()
+  answer=/dev/null
+  if [ "${STATS:-0}" = 1 ]; then answer="$work/answer.json"; fi
+  for ((r = 0; r < runs; r++)); do
+    pw+=("$(timed "$prometheus_url" "$kind" "$query" "$answer")")
+    if [ "${STATS:-0}" = 1 ]; then pe+=("$(eval_ms "$answer")"); fi
+    sw+=("$(timed "$strata_url" "$kind" "$query" "$answer")")
+    if [ "${STATS:-0}" = 1 ]; then se+=("$(eval_ms "$answer")"); fi
+  done
+  pwm=$(median "${pw[@]}")
+  swm=$(median "${sw[@]}")
+  evals=""
+  if [ "${STATS:-0}" = 1 ]; then
+    evals=$(awk -v p="$(median "${pe[@]}")" -v s="$(median "${se[@]}")" \
+      'BEGIN { printf " %.1f | %.1f | %.2fx |", p, s, s / p }')
+  fi
+  pk=$(peak_rss_kib "$prometheus_pid")
+  sk=$(peak_rss_kib "$strata_pid")
+  stop_servers
+  if ((pk > max_prometheus_kib)); then max_prometheus_kib=$pk; fi
+  if ((sk > max_strata_kib)); then max_strata_kib=$sk; fi
+  cold_ratios+=("$(awk -v p="$pc" -v s="$sc" 'BEGIN { printf "%.3f", s / p }')")
+  warm_ratios+=("$(awk -v p="$pwm" -v s="$swm" 'BEGIN { printf "%.3f", s / p }')")
+  echo "  cold $pc / $sc ms, warm $pwm / $swm ms (prometheus / strata), shape $p_shape;" \
+    "warm runs: ${pw[*]} / ${sw[*]}" >&2
+  rows+=("$(awk -v k="$kind" -v q="$query" -v pc="$pc" -v sc="$sc" -v pw="$pwm" \
+    -v sw="$swm" -v pk="$pk" -v sk="$sk" -v same="$same" -v shape="$p_shape" -v evals="$evals" 'BEGIN {
+      split(shape, n, " ")
+      printf "| `%s` (%s) | %d / %d | %.1f | %.1f | %.2fx | %.1f | %.1f | %.2fx |%s %d | %d | %s |",
+        q, k, n[1], n[2], pc, sc, sc / pc, pw, sw, sw / pw, evals, pk / 1024, sk / 1024, same }')")
+done
+
+echo
+echo "data: $written series, $samples samples, $hours h of 15 s scrapes in 2 h blocks;" \
+  "range queries over the last $range_hours h at 60 s steps, instant queries at the end;" \
+  "warm = median of $runs runs after ${WARMUP:-0} untimed ones; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+eval_columns=""
+eval_rule=""
+if [ "${STATS:-0}" = 1 ]; then
+  eval_columns=" Prometheus warm eval ms | Strata warm eval ms | eval Strata/Prometheus |"
+  eval_rule=" --- | --- | --- |"
+fi
+echo "| query | series / points | Prometheus cold ms | Strata cold ms | cold Strata/Prometheus |" \
+  "Prometheus warm ms | Strata warm ms | warm Strata/Prometheus |$eval_columns" \
+  "Prometheus peak RSS MiB | Strata peak RSS MiB | same shape |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |$eval_rule --- | --- | --- |"
+printf '%s\n' "${rows[@]}"
+echo
+printf -v cold_median '%.2f' "$(median "${cold_ratios[@]}")"
+printf -v warm_median '%.2f' "$(median "${warm_ratios[@]}")"
+echo "Median ratio Strata/Prometheus over the ${#queries[@]} queries: cold ${cold_median}x," \
+  "warm ${warm_median}x." \
+  "Peak RSS over all queries: Prometheus $((max_prometheus_kib / 1024)) MiB," \
+  "Strata $((max_strata_kib / 1024)) MiB."
