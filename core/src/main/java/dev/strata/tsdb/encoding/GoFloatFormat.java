@@ -26,6 +26,12 @@ public final class GoFloatFormat {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return v == 0 && Double.doubleToRawLongBits(v) < 0 ? "-0" : Long.toString((long) v);
     }
+    double abs = Math.abs(v);
+    if (abs >= 1e-3 && abs < 1e7) {
+      // Java writes this range without an exponent, digit for digit as Go's 'f' form.
+      String javaForm = DoubleToDecimal.toString(abs);
+      return v < 0 ? "-" + javaForm : javaForm;
+    }
     Decimal d = Decimal.of(v);
     StringBuilder out = new StringBuilder(24);
     if (v < 0) {
@@ -126,7 +132,9 @@ public final class GoFloatFormat {
     static Decimal of(double v) {
       double abs = Math.abs(v);
       Decimal d = parse(DoubleToDecimal.toString(abs));
-      if (d.digits.length() == 2) {
+      // Only a subnormal has so few bits that a one-digit decimal can round to it while Java
+      // prefers a closer two-digit one: normal doubles carry ~16 digits.
+      if (d.digits.length() == 2 && abs < Double.MIN_NORMAL) {
         Decimal one = oneDigit(abs);
         if (one != null) {
           return one;

@@ -8,6 +8,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.Test;
 
 class GoFloatFormatTest {
@@ -55,6 +56,21 @@ class GoFloatFormatTest {
     assertEquals("1e-7", GoFloatFormat.jsonNumber(1e-7));
     assertEquals("1e+21", GoFloatFormat.jsonNumber(1e21));
     assertEquals("1435781451.781", GoFloatFormat.jsonNumber(1435781451.781));
+  }
+
+  /** The plain form's fast path (Java's own digits) against the exponent form's digits. */
+  @Property(tries = 3000)
+  void plainAndExponentFormsHaveTheSameDigits(
+      @ForAll @DoubleRange(min = -2e7, max = 2e7) double v) {
+    if (v == 0) {
+      return;
+    }
+    String e = GoFloatFormat.exponent(v);
+    String mantissa = e.substring(e.charAt(0) == '-' ? 1 : 0, e.indexOf('e')).replace(".", "");
+    String plain = GoFloatFormat.plain(v).replace("-", "").replace(".", "")
+        .replaceFirst("^0+", "").replaceFirst("0+$", "");
+    assertEquals(mantissa.replaceFirst("0+$", ""), plain, v + ": " + GoFloatFormat.plain(v) + " vs " + e);
+    assertEquals(v, Double.parseDouble(GoFloatFormat.plain(v)));
   }
 
   @Property(tries = 3000)
