@@ -174,40 +174,72 @@ final class Aggregations {
   }
 
   /**
-   * {@code count_values}: the value, formatted as Go formats floats, becomes a label; the groups
-   * therefore depend on the values and are found step by step.
+   * {@code count_values}: the value, formatted as Go formats floats, becomes a label, so the groups
+   * depend on the values. The rest of each series' group labels is worked out once; each step then
+   * only looks up (group, formatted value).
    */
   private static StepVector countValues(StepVector in, Set<String> names, boolean without, String label) {
     if (!LabelFunctions.isValidLabelName(label)) {
       throw QueryException.execution("invalid label name \"" + label + "\"");
     }
-    Set<String> grouping = new HashSet<>(names);
+    // The value label replaces any label of that name; "without (label)" drops it again.
+    boolean keepValue = !(without && names.contains(label));
+    Set<String> others = new HashSet<>(names);
     if (!without) {
-      grouping.add(label);
+      others.remove(label);
+    }
+    List<Labels> bases = new ArrayList<>();
+    int[] base = new int[in.series.size()];
+    Map<Labels, Integer> baseIndex = new HashMap<>();
+    for (int i = 0; i < base.length; i++) {
+      Labels l = in.series.get(i).labels;
+      Labels key = groupLabels(l.has(label) ? l.toBuilder().remove(label).build() : l, others, without);
+      Integer b = baseIndex.get(key);
+      if (b == null) {
+        b = bases.size();
+        baseIndex.put(key, b);
+        bases.add(key);
+      }
+      base[i] = b;
     }
     StepVector out = new StepVector(in.steps);
-    Map<Labels, Integer> memo = new HashMap<>();
-    Map<Integer, Integer> counts = new HashMap<>();
+    List<Map<String, Integer>> outputs = new ArrayList<>(bases.size());
+    for (int b = 0; b < bases.size(); b++) {
+      outputs.add(new HashMap<>());
+    }
+    Map<Long, String> formatted = new HashMap<>();
+    int[] counts = new int[16];
+    int[] touched = new int[16];
     for (int step = 0; step < in.steps; step++) {
-      counts.clear();
-      List<Integer> order = new ArrayList<>();
-      for (StepSeries s : in.series) {
+      int nTouched = 0;
+      for (int i = 0; i < base.length; i++) {
+        StepSeries s = in.series.get(i);
         if (!s.present[step]) {
           continue;
         }
-        Labels withValue =
-            s.labels.toBuilder().set(label, GoFloats.formatPlain(s.values[step])).build();
-        Integer idx = memo.get(withValue);
+        double v = s.values[step];
+        String text = formatted.computeIfAbsent(Double.doubleToRawLongBits(v), bits -> GoFloats.formatPlain(v));
+        int b = base[i];
+        Integer idx = outputs.get(b).get(text);
         if (idx == null) {
-          idx = out.output(groupLabels(withValue, grouping, without));
-          memo.put(withValue, idx);
+          Labels l = keepValue ? bases.get(b).toBuilder().set(label, text).build() : bases.get(b);
+          idx = out.output(l);
+          outputs.get(b).put(text, idx);
         }
-        if (counts.merge(idx, 1, Integer::sum) == 1) {
-          order.add(idx);
+        if (idx >= counts.length) {
+          counts = java.util.Arrays.copyOf(counts, Math.max(idx + 1, counts.length * 2));
+        }
+        if (counts[idx]++ == 0) {
+          if (nTouched == touched.length) {
+            touched = java.util.Arrays.copyOf(touched, nTouched * 2);
+          }
+          touched[nTouched++] = idx;
         }
       }
-      for (int idx : order) {
-        out.put(idx, step, counts.get(idx));
+      for (int t = 0; t < nTouched; t++) {
+        int idx = touched[t];
+        out.put(idx, step, counts[idx]);
+        counts[idx] = 0;
       }
     }
     return out.compact();

@@ -284,8 +284,15 @@ final class BinaryOperations {
     int[] rightStamp = new int[nsig];
     int[] rightAt = new int[nsig];
     int[] matchedStamp = new int[nsig];
-    Set<Long> inserted = new HashSet<>();
+    // The output series of each lhs series for the rhs series it last matched: the match is
+    // usually the same at every step, so the labels are worked out once.
+    int[] lastRhs = new int[lsig.length];
+    int[] lastOut = new int[lsig.length];
+    Arrays.fill(lastRhs, -1);
     Map<Long, Integer> resultIndex = new HashMap<>();
+    // For many-to-one matching: the step and signature that last produced each output series.
+    int[] outStamp = new int[16];
+    int[] outSig = new int[16];
     Set<String> include = new HashSet<>(m.include());
     Set<String> matching = new HashSet<>(m.matchingLabels());
     StepVector out = new StepVector(steps);
@@ -311,7 +318,6 @@ final class BinaryOperations {
         rightStamp[sig] = mark;
         rightAt[sig] = j;
       }
-      inserted.clear();
       for (int i = 0; i < lsig.length; i++) {
         StepSeries ls = lhs.series.get(i);
         int sig = lsig[i];
@@ -334,15 +340,23 @@ final class BinaryOperations {
         } else if (!keep) {
           continue;
         }
-        long pair = ((long) i << 32) | j;
-        Integer outIdx = resultIndex.get(pair);
-        if (outIdx == null) {
-          Labels metric = resultMetric(ls.labels, rs.labels, op, m, matching, include);
-          if (returnBool) {
-            metric = metric.dropMetricName();
+        int outIdx;
+        if (lastRhs[i] == j) {
+          outIdx = lastOut[i];
+        } else {
+          long pair = ((long) i << 32) | j;
+          Integer known = resultIndex.get(pair);
+          if (known == null) {
+            Labels metric = resultMetric(ls.labels, rs.labels, op, m, matching, include);
+            if (returnBool) {
+              metric = metric.dropMetricName();
+            }
+            known = out.output(metric);
+            resultIndex.put(pair, known);
           }
-          outIdx = out.output(metric);
-          resultIndex.put(pair, outIdx);
+          outIdx = known;
+          lastRhs[i] = j;
+          lastOut[i] = outIdx;
         }
         if (m.cardinality() == Cardinality.ONE_TO_ONE) {
           if (matchedStamp[sig] == mark) {
@@ -350,9 +364,18 @@ final class BinaryOperations {
                 "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
           }
           matchedStamp[sig] = mark;
-        } else if (!inserted.add(((long) sig << 32) | outIdx)) {
-          throw QueryException.execution(
-              "multiple matches for labels: grouping labels must ensure unique matches");
+        } else {
+          if (outIdx >= outStamp.length) {
+            int size = Math.max(outIdx + 1, outStamp.length * 2);
+            outStamp = Arrays.copyOf(outStamp, size);
+            outSig = Arrays.copyOf(outSig, size);
+          }
+          if (outStamp[outIdx] == mark && outSig[outIdx] == sig) {
+            throw QueryException.execution(
+                "multiple matches for labels: grouping labels must ensure unique matches");
+          }
+          outStamp[outIdx] = mark;
+          outSig[outIdx] = sig;
         }
         out.put(outIdx, step, value);
       }

@@ -96,20 +96,65 @@ public final class Engine {
           QueryException.ErrorType.CANCELED, "query was canceled in query queue");
     }
     try {
-      QueryTracker tracker = new QueryTracker(deadline, options.maxSamples());
-      Evaluator ev = new Evaluator(queryable, options, tracker, start, end, step);
-      boolean instant = step == 0;
-      Steps steps = instant ? Steps.instant(start) : new Steps(start, end, step);
-      long evalStart = System.nanoTime();
-      Evaluated result = ev.eval(expr, steps);
-      Value value = instant ? instantValue(result, start) : rangeValue(result, steps);
-      return new QueryResult(value, List.of(), tracker.stats(System.nanoTime() - evalStart));
-    } catch (StackOverflowError e) {
-      throw new QueryException(
-          QueryException.ErrorType.EXECUTION, "query is too deeply nested to evaluate");
+      try {
+        return evaluate(queryable, expr, start, end, step, deadline);
+      } catch (StackOverflowError e) {
+        // Evaluation recurses once per nesting level; Prometheus takes queries nested thousands
+        // deep. Only such queries pay for a thread with a large stack.
+        return onLargeStack(() -> evaluate(queryable, expr, start, end, step, deadline));
+      }
+    } catch (QueryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Whatever else goes wrong is the engine's or the storage's fault, not the query's.
+      throw new QueryException(QueryException.ErrorType.INTERNAL, String.valueOf(e.getMessage()), e);
     } finally {
       slots.release();
     }
+  }
+
+  private QueryResult evaluate(
+      Queryable queryable, Expr expr, long start, long end, long step, long deadline) {
+    QueryTracker tracker = new QueryTracker(deadline, options.maxSamples());
+    Evaluator ev = new Evaluator(queryable, options, tracker, start, end);
+    boolean instant = step == 0;
+    Steps steps = instant ? Steps.instant(start) : new Steps(start, end, step);
+    long evalStart = System.nanoTime();
+    Evaluated result = ev.eval(expr, steps);
+    Value value = instant ? instantValue(result, start) : rangeValue(result, steps);
+    return new QueryResult(value, List.of(), tracker.stats(System.nanoTime() - evalStart));
+  }
+
+  private static final long LARGE_STACK_BYTES = 1L << 30;
+
+  private static QueryResult onLargeStack(java.util.function.Supplier<QueryResult> work) {
+    java.util.concurrent.atomic.AtomicReference<Object> outcome =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread thread = new Thread(null, () -> {
+      try {
+        outcome.set(work.get());
+      } catch (RuntimeException | StackOverflowError e) {
+        outcome.set(e);
+      }
+    }, "promql-deep-evaluation", LARGE_STACK_BYTES);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+      throw new QueryException(
+          QueryException.ErrorType.CANCELED, "query was canceled in expression evaluation");
+    }
+    Object o = outcome.get();
+    if (o instanceof QueryResult r) {
+      return r;
+    }
+    if (o instanceof StackOverflowError) {
+      throw new QueryException(
+          QueryException.ErrorType.EXECUTION, "query is too deeply nested to evaluate");
+    }
+    throw (RuntimeException) o;
   }
 
   private static Value instantValue(Evaluated result, long t) {

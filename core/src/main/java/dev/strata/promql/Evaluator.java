@@ -11,7 +11,6 @@ import dev.strata.promql.parser.ParenExpr;
 import dev.strata.promql.parser.StringLiteral;
 import dev.strata.promql.parser.SubqueryExpr;
 import dev.strata.promql.parser.UnaryExpr;
-import dev.strata.promql.parser.ValueType;
 import dev.strata.promql.parser.VectorSelector;
 import dev.strata.tsdb.labels.Labels;
 import java.util.ArrayList;
@@ -33,22 +32,19 @@ final class Evaluator {
   private final long defaultIntervalMs;
   private final long queryStart;
   private final long queryEnd;
-  private final long queryStep;
 
   Evaluator(
       Queryable queryable,
       EngineOptions options,
       QueryTracker tracker,
       long queryStart,
-      long queryEnd,
-      long queryStep) {
+      long queryEnd) {
     this.tracker = tracker;
     this.loader = new SeriesLoader(queryable, tracker);
     this.lookbackMs = options.lookbackDelta().toMillis();
     this.defaultIntervalMs = options.defaultEvaluationInterval().toMillis();
     this.queryStart = queryStart;
     this.queryEnd = queryEnd;
-    this.queryStep = queryStep;
   }
 
   /**
@@ -70,11 +66,7 @@ final class Evaluator {
     } else if (v instanceof ScalarSteps s) {
       return s.values().length;
     } else if (v instanceof RangeInput r) {
-      long n = 0;
-      for (RawSeries s : r.series()) {
-        n += s.n();
-      }
-      return n;
+      return r.heldSamples();
     }
     return 0;
   }
@@ -182,7 +174,8 @@ final class Evaluator {
     SelectHints hints =
         new SelectHints(steps.start(), steps.end(), steps.step(), function, ms.rangeMs(), lookbackMs);
     List<RawSeries> raw = loader.load(vs.matchers(), mint, maxt, hints, false);
-    return new RangeInput(raw, ends, ms.rangeMs());
+    long held = ends.length == 1 ? RangeInput.totalSamples(raw) : 0;
+    return new RangeInput(raw, ends, ms.rangeMs(), held);
   }
 
   /**
@@ -225,7 +218,7 @@ final class Evaluator {
         }
       }
     }
-    return new RangeInput(series, ends, sq.rangeMs());
+    return new RangeInput(series, ends, sq.rangeMs(), RangeInput.totalSamples(series));
   }
 
   private Evaluated unary(UnaryExpr u, Steps steps) {
@@ -257,14 +250,5 @@ final class Evaluator {
       }
     }
     return out;
-  }
-
-  /** Whether an expression is of a type an instant or range query may return. */
-  static boolean isRangeQueryType(ValueType t) {
-    return t == ValueType.SCALAR || t == ValueType.VECTOR;
-  }
-
-  long queryStep() {
-    return queryStep;
   }
 }

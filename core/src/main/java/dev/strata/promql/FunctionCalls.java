@@ -1,6 +1,5 @@
 package dev.strata.promql;
 
-import dev.strata.promql.parser.AtModifier;
 import dev.strata.promql.parser.Call;
 import dev.strata.promql.parser.Expr;
 import dev.strata.promql.parser.MatrixSelector;
@@ -204,9 +203,5 @@ final class FunctionCalls {
       }
     }
     return kept.isEmpty() ? Labels.EMPTY : Labels.fromMap(kept);
-  }
-
-  static boolean isAtModifierSet(AtModifier at) {
-    return at != null && at.isSet();
   }
 }

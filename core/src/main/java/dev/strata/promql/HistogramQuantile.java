@@ -45,6 +45,10 @@ final class HistogramQuantile {
       }
       g.members.add(i);
     }
+    // Bucket bounds do not change with the step: order each histogram's buckets once.
+    for (Group g : ordered) {
+      g.members.sort((a, b) -> Double.compare(bounds[a], bounds[b]));
+    }
     double[] ub = new double[in.series.size()];
     double[] counts = new double[in.series.size()];
     for (int step = 0; step < steps; step++) {

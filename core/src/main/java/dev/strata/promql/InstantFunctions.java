@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -283,9 +282,5 @@ final class InstantFunctions {
       return Double.NEGATIVE_INFINITY;
     }
     return 0.5 * Math.log1p(2 * x / (1 - x));
-  }
-
-  static double[] copy(double[] a) {
-    return Arrays.copyOf(a, a.length);
   }
 }

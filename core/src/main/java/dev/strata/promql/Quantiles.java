@@ -40,11 +40,11 @@ final class Quantiles {
   }
 
   /**
-   * The q-quantile of cumulative buckets {@code (upperBounds[i], counts[i])}, {@code n} of them in
-   * any order: sorted by bound, equal bounds merged, counts forced monotonic, linear interpolation
-   * inside the bucket holding the rank. Without a {@code +Inf} bucket the answer is NaN.
+   * The q-quantile of cumulative buckets {@code (bound[i], count[i])}, {@code n} of them sorted by
+   * bound: equal bounds merged, counts forced monotonic, linear interpolation inside the bucket
+   * holding the rank. Without a {@code +Inf} bucket the answer is NaN. Overwrites the arrays.
    */
-  static double bucketQuantile(double q, double[] upperBounds, double[] counts, int n) {
+  static double bucketQuantile(double q, double[] bound, double[] count, int n) {
     if (Double.isNaN(q)) {
       return Double.NaN;
     }
@@ -53,17 +53,6 @@ final class Quantiles {
     }
     if (q > 1) {
       return Double.POSITIVE_INFINITY;
-    }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(upperBounds[a], upperBounds[b]));
-    double[] bound = new double[n];
-    double[] count = new double[n];
-    for (int i = 0; i < n; i++) {
-      bound[i] = upperBounds[order[i]];
-      count[i] = counts[order[i]];
     }
     if (bound[n - 1] != Double.POSITIVE_INFINITY) {
       return Double.NaN;

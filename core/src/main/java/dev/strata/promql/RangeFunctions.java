@@ -137,22 +137,28 @@ final class RangeFunctions {
     if (w.size() < 2) {
       return false;
     }
-    double[] sl = linearRegression(w, w.t[w.from]);
-    return set(w, sl[0]);
+    linearRegression(w, w.t[w.from]);
+    return set(w, w.slope);
   }
 
   private static boolean predictLinear(RangeWindow w) {
     if (w.size() < 2) {
       return false;
     }
-    double[] sl = linearRegression(w, w.stepTime);
-    return set(w, sl[0] * w.arg0 + sl[1]);
+    linearRegression(w, w.stepTime);
+    return set(w, w.slope * w.arg0 + w.intercept);
   }
 
-  /** Least squares over the window, x in seconds from {@code interceptTime}: {slope, intercept}. */
-  static double[] linearRegression(RangeWindow w, long interceptTime) {
+  /**
+   * Least squares over the window, x in seconds from {@code interceptTime}, into {@link
+   * RangeWindow#slope} and {@link RangeWindow#intercept}.
+   */
+  static void linearRegression(RangeWindow w, long interceptTime) {
     double n = 0;
-    double sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
+    double[] sums = w.sums;
+    double[] comps = w.compensations;
+    java.util.Arrays.fill(sums, 0);
+    java.util.Arrays.fill(comps, 0);
     double initY = w.v[w.from];
     boolean constY = true;
     for (int i = w.from; i < w.to; i++) {
@@ -162,29 +168,36 @@ final class RangeFunctions {
       }
       n += 1;
       double x = (w.t[i] - interceptTime) / 1e3;
-      double s;
-      s = sumX + x; cX += kahanCompensation(sumX, x, s); sumX = s;
-      s = sumY + y; cY += kahanCompensation(sumY, y, s); sumY = s;
-      double xy = x * y;
-      s = sumXY + xy; cXY += kahanCompensation(sumXY, xy, s); sumXY = s;
-      double x2 = x * x;
-      s = sumX2 + x2; cX2 += kahanCompensation(sumX2, x2, s); sumX2 = s;
+      addCompensated(sums, comps, X, x);
+      addCompensated(sums, comps, Y, y);
+      addCompensated(sums, comps, XY, x * y);
+      addCompensated(sums, comps, X2, x * x);
     }
     if (constY) {
-      if (Double.isInfinite(initY)) {
-        return new double[] {Double.NaN, Double.NaN};
-      }
-      return new double[] {0, initY};
+      w.slope = Double.isInfinite(initY) ? Double.NaN : 0;
+      w.intercept = Double.isInfinite(initY) ? Double.NaN : initY;
+      return;
     }
-    sumX += cX;
-    sumY += cY;
-    sumXY += cXY;
-    sumX2 += cX2;
+    double sumX = sums[X] + comps[X];
+    double sumY = sums[Y] + comps[Y];
+    double sumXY = sums[XY] + comps[XY];
+    double sumX2 = sums[X2] + comps[X2];
     double covXY = sumXY - sumX * sumY / n;
     double varX = sumX2 - sumX * sumX / n;
-    double slope = covXY / varX;
-    double intercept = sumY / n - slope * sumX / n;
-    return new double[] {slope, intercept};
+    w.slope = covXY / varX;
+    w.intercept = sumY / n - w.slope * sumX / n;
+  }
+
+  // Indexes of the four running sums of the least-squares fit.
+  private static final int X = 0;
+  private static final int Y = 1;
+  private static final int XY = 2;
+  private static final int X2 = 3;
+
+  private static void addCompensated(double[] sums, double[] comps, int k, double inc) {
+    double t = sums[k] + inc;
+    comps[k] += kahanCompensation(sums[k], inc, t);
+    sums[k] = t;
   }
 
   /** Neumaier's correction term for {@code t = sum + inc}. */

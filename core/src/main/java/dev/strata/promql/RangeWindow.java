@@ -20,6 +20,11 @@ final class RangeWindow {
   double arg0;
   double arg1;
   double result;
+  /** Scratch and results of the least-squares functions. */
+  final double[] sums = new double[4];
+  final double[] compensations = new double[4];
+  double slope;
+  double intercept;
 
   int size() {
     return to - from;

@@ -36,7 +36,7 @@ final class Selections {
     StepVector out = new StepVector(steps);
     int[] outIndex = new int[in.series.size()];
     Arrays.fill(outIndex, -1);
-    Integer[] candidates = new Integer[in.series.size()];
+    int[] candidates = new int[in.series.size()];
     for (int step = 0; step < steps; step++) {
       double kf = param[step];
       if (!(kf >= -9.223372036854776E18 && kf <= 9.223372036854776E18)) {
@@ -46,7 +46,6 @@ final class Selections {
       if (k < 1) {
         continue;
       }
-      final int s = step;
       for (int gi = 0; gi < g; gi++) {
         int m = 0;
         for (int idx : members[gi]) {
@@ -57,17 +56,8 @@ final class Selections {
         if (m == 0) {
           continue;
         }
-        Arrays.sort(candidates, 0, m, (a, b) -> {
-          double x = in.series.get(a).values[s];
-          double y = in.series.get(b).values[s];
-          boolean xn = Double.isNaN(x);
-          boolean yn = Double.isNaN(y);
-          if (xn || yn) {
-            return Boolean.compare(xn, yn);
-          }
-          return top ? Double.compare(y, x) : Double.compare(x, y);
-        });
-        long take = Math.min(k, m);
+        int take = (int) Math.min(k, m);
+        selectBest(in, step, candidates, m, take, top);
         for (int j = 0; j < take; j++) {
           int idx = candidates[j];
           if (outIndex[idx] < 0) {
@@ -78,5 +68,48 @@ final class Selections {
       }
     }
     return out.compact();
+  }
+
+  /** Whether series {@code a} ranks before {@code b} at {@code step}: larger (top) or smaller, NaN last. */
+  private static boolean better(StepVector in, int step, int a, int b, boolean top) {
+    double x = in.series.get(a).values[step];
+    double y = in.series.get(b).values[step];
+    if (Double.isNaN(y)) {
+      return !Double.isNaN(x);
+    }
+    return top ? x > y : x < y;
+  }
+
+  /**
+   * Moves the {@code take} best of {@code candidates[0..m)} to the front, best first, keeping
+   * input order among equals: insertion into a sorted prefix, linear in m for a small k.
+   */
+  private static void selectBest(
+      StepVector in, int step, int[] candidates, int m, int take, boolean top) {
+    if (take > 16) {
+      // Many to keep: sort them all (stable, so equals keep input order).
+      Integer[] boxed = new Integer[m];
+      for (int i = 0; i < m; i++) {
+        boxed[i] = candidates[i];
+      }
+      Arrays.sort(boxed, (a, b) -> better(in, step, a, b, top) ? -1 : better(in, step, b, a, top) ? 1 : 0);
+      for (int i = 0; i < m; i++) {
+        candidates[i] = boxed[i];
+      }
+      return;
+    }
+    int kept = 0;
+    for (int i = 0; i < m; i++) {
+      int c = candidates[i];
+      if (kept == take && !better(in, step, c, candidates[take - 1], top)) {
+        continue;
+      }
+      int pos = kept == take ? take - 1 : kept++;
+      while (pos > 0 && better(in, step, c, candidates[pos - 1], top)) {
+        candidates[pos] = candidates[pos - 1];
+        pos--;
+      }
+      candidates[pos] = c;
+    }
   }
 }

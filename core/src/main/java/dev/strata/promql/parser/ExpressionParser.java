@@ -68,7 +68,7 @@ final class ExpressionParser {
       }
       Expr expr = parseExpr(0);
       if (peek().type() != EOF) {
-        unexpected("", "");
+        throw unexpected("", "");
       }
       return expr;
     } catch (SyntaxError e) {
@@ -90,7 +90,7 @@ final class ExpressionParser {
         throw unexpected("", "");
       }
       if (peek().type() != EOF) {
-        unexpected("", "");
+        throw unexpected("", "");
       }
       return selector;
     } catch (SyntaxError e) {
@@ -126,10 +126,10 @@ final class ExpressionParser {
     return peek().type() == type;
   }
 
-  /** Records "unexpected ..." for the lookahead token and unwinds. */
+  /** Records "unexpected ..." for the lookahead token; the caller throws what it returns. */
   private SyntaxError unexpected(String context, String expected) {
     recordUnexpected(peek(), context, expected);
-    throw new SyntaxError();
+    return new SyntaxError();
   }
 
   private void recordUnexpected(Token token, String context, String expected) {
@@ -209,7 +209,7 @@ final class ExpressionParser {
         next();
         Expr inner = parseExpr(0);
         if (!at(RIGHT_PAREN)) {
-          unexpected(expressionContext(), "");
+          throw unexpected(expressionContext(), "");
         }
         next();
         return new ParenExpr(inner, span(t.pos(), previousEnd));
@@ -270,6 +270,10 @@ final class ExpressionParser {
             next().type() == TokenType.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
         if (at(LEFT_PAREN)) {
           include = parseGroupingLabels();
+        } else if (!TokenType.canStartExpression(peek().type())) {
+          // The label list is optional, so only a token that cannot start the right-hand side
+          // is an error, and it is reported as a missing label list.
+          throw unexpected("grouping opts", "\"(\"");
         }
       }
     }
@@ -288,7 +292,7 @@ final class ExpressionParser {
       grouping = parseGroupingLabels();
     }
     if (!at(LEFT_PAREN)) {
-      unexpected(expressionContext(), "");
+      throw unexpected(expressionContext(), "");
     }
     next();
     List<Expr> args = parseCallArguments();
@@ -351,14 +355,14 @@ final class ExpressionParser {
             return args;
           }
           if (!at(COMMA)) {
-            unexpected(expressionContext(), "");
+            throw unexpected(expressionContext(), "");
           }
           next();
         }
         continue;
       }
       if (!at(RIGHT_PAREN)) {
-        unexpected(expressionContext(), "");
+        throw unexpected(expressionContext(), "");
       }
       next();
       return args;
@@ -368,7 +372,7 @@ final class ExpressionParser {
   /** {@code (label, ...)} after by, without, on, ignoring, group_left or group_right. */
   private List<String> parseGroupingLabels() {
     if (!at(LEFT_PAREN)) {
-      unexpected("grouping opts", "\"(\"");
+      throw unexpected("grouping opts", "\"(\"");
     }
     next();
     List<String> labels = new ArrayList<>();
@@ -379,7 +383,7 @@ final class ExpressionParser {
     while (true) {
       Token label = peek();
       if (!TokenType.mayBeLabel(label.type())) {
-        unexpected("grouping opts", "label");
+        throw unexpected("grouping opts", "label");
       }
       next();
       if (!Lexer.isLabelName(label.text())) {
@@ -395,7 +399,7 @@ final class ExpressionParser {
         continue;
       }
       if (!at(RIGHT_PAREN)) {
-        unexpected("grouping opts", "\",\" or \")\"");
+        throw unexpected("grouping opts", "\",\" or \")\"");
       }
       next();
       return labels;
@@ -430,22 +434,28 @@ final class ExpressionParser {
     }
     while (true) {
       if (!at(TokenType.IDENTIFIER)) {
-        unexpected("label matching", "identifier or \"}\"");
+        throw unexpected("label matching", "identifier or \"}\"");
       }
       Token label = next();
       MatchType type = TokenType.matchType(peek().type());
       if (type == null) {
-        unexpected("label matching", "label matching operator");
+        throw unexpected("label matching", "label matching operator");
       }
       next();
       if (!at(TokenType.STRING)) {
-        unexpected("label matching", "string");
+        throw unexpected("label matching", "string");
       }
       Token value = next();
-      try {
-        matchers.add(LabelMatcher.of(type, label.text(), StringSyntax.unquote(value.text())));
-      } catch (InvalidRegexException e) {
-        addError(span(label.pos(), value.end()), RegexErrors.asGoMessage(e));
+      String text = StringSyntax.unquote(value.text());
+      String regexError = RegexErrors.check(type, text);
+      if (regexError != null) {
+        addError(span(label.pos(), value.end()), regexError);
+      } else {
+        try {
+          matchers.add(LabelMatcher.of(type, label.text(), text));
+        } catch (InvalidRegexException e) {
+          addError(span(label.pos(), value.end()), RegexErrors.asGoMessage(e));
+        }
       }
       if (at(COMMA)) {
         next();
@@ -456,7 +466,7 @@ final class ExpressionParser {
         continue;
       }
       if (!at(RIGHT_BRACE)) {
-        unexpected("label matching", "\",\" or \"}\"");
+        throw unexpected("label matching", "\",\" or \"}\"");
       }
       next();
       return;
@@ -466,7 +476,7 @@ final class ExpressionParser {
   private Expr parseRangeOrSubquery(Expr expr) {
     Token open = next();
     if (!at(DURATION)) {
-      unexpected("subquery selector", "duration");
+      throw unexpected("subquery selector", "duration");
     }
     long range = duration(next());
     if (at(RIGHT_BRACKET)) {
@@ -474,17 +484,17 @@ final class ExpressionParser {
       return matrixSelector(expr, range, open);
     }
     if (!at(TokenType.COLON)) {
-      unexpected("subquery or range", "\":\" or \"]\"");
+      throw unexpected("subquery or range", "\":\" or \"]\"");
     }
     next();
     long step = 0;
     if (at(DURATION)) {
       step = duration(next());
       if (!at(RIGHT_BRACKET)) {
-        unexpected("subquery selector", "\"]\"");
+        throw unexpected("subquery selector", "\"]\"");
       }
     } else if (!at(RIGHT_BRACKET)) {
-      unexpected("subquery selector", "duration or \"]\"");
+      throw unexpected("subquery selector", "duration or \"]\"");
     }
     next();
     return new SubqueryExpr(
@@ -523,7 +533,7 @@ final class ExpressionParser {
       negative = true;
     }
     if (!at(DURATION)) {
-      unexpected("offset", "duration");
+      throw unexpected("offset", "duration");
     }
     long offset = duration(next());
     return Modifiers.withOffset(expr, negative ? -offset : offset, previousEnd, errors);
@@ -534,11 +544,11 @@ final class ExpressionParser {
     if (at(TokenType.START) || at(TokenType.END)) {
       AtModifier at = next().type() == TokenType.START ? AtModifier.START : AtModifier.END;
       if (!at(LEFT_PAREN)) {
-        unexpected("@", "timestamp");
+        throw unexpected("@", "timestamp");
       }
       next();
       if (!at(RIGHT_PAREN)) {
-        unexpected("@", "timestamp");
+        throw unexpected("@", "timestamp");
       }
       next();
       return Modifiers.withAt(expr, at, previousEnd, errors);
@@ -548,7 +558,7 @@ final class ExpressionParser {
       negative = next().type() == TokenType.SUB;
     }
     if (!at(NUMBER)) {
-      unexpected("@", "timestamp");
+      throw unexpected("@", "timestamp");
     }
     double seconds = number(next());
     return Modifiers.withTimestamp(expr, negative ? -seconds : seconds, previousEnd, errors);

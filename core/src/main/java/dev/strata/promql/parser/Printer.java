@@ -18,14 +18,17 @@ public final class Printer {
 
   /** One line, e.g. {@code sum by (job) (rate(x[5m] offset 1m))}. */
   public static String print(Expr expr) {
-    StringBuilder out = new StringBuilder();
-    append(out, expr);
-    return out.toString();
+    return DeepRecursion.run(
+        () -> {
+          StringBuilder out = new StringBuilder();
+          append(out, expr);
+          return out.toString();
+        });
   }
 
   /** Split over lines and indented where a node's one-line form is longer than 100 bytes. */
   public static String pretty(Expr expr) {
-    return Prettier.pretty(expr, 0);
+    return DeepRecursion.run(() -> Prettier.pretty(expr, 0));
   }
 
   private static void append(StringBuilder out, Expr expr) {

@@ -17,17 +17,20 @@ public final class PromqlParser {
    * @throws PromqlParseException if it does not parse or type-check; the message is Prometheus's
    */
   public static Expr parse(String query) {
-    ExpressionParser parser = new ExpressionParser(query);
-    List<ParseError> errors = parser.errors();
-    Expr expr;
     try {
-      expr = parser.parseQuery();
-      // Like Prometheus, types are checked only when the syntax is right.
-      if (errors.isEmpty()) {
-        expr = new TypeChecker(query, errors).check(expr);
-      }
+      return DeepRecursion.run(() -> parseAndCheck(query));
     } catch (StackOverflowError e) {
       throw tooDeep(query);
+    }
+  }
+
+  private static Expr parseAndCheck(String query) {
+    ExpressionParser parser = new ExpressionParser(query);
+    List<ParseError> errors = parser.errors();
+    Expr expr = parser.parseQuery();
+    // Like Prometheus, types are checked only when the syntax is right.
+    if (errors.isEmpty()) {
+      expr = new TypeChecker(query, errors).check(expr);
     }
     if (!errors.isEmpty()) {
       throw new PromqlParseException(query, errors);
@@ -44,13 +47,9 @@ public final class PromqlParser {
    * @throws PromqlParseException with Prometheus's message
    */
   public static List<LabelMatcher> parseMetricSelector(String selector) {
+    // A selector has no nesting, so no deep recursion either.
     ExpressionParser parser = new ExpressionParser(selector);
-    VectorSelector parsed;
-    try {
-      parsed = parser.parseMetricSelectorOnly();
-    } catch (StackOverflowError e) {
-      throw tooDeep(selector);
-    }
+    VectorSelector parsed = parser.parseMetricSelectorOnly();
     if (!parser.errors().isEmpty()) {
       throw new PromqlParseException(selector, parser.errors());
     }
