@@ -1,0 +1,109 @@
+package dev.strata.examples.promql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Which requests to send for each query: instant queries at a few named times (inside the data,
+ * near its end, in a gap, just after the end) and range queries over one or two hours with steps
+ * that do and do not divide the scrape interval; plus the metadata endpoints.
+ */
+final class EvaluationPlan {
+  // The outermost call of a query whose instant result has a meaningful order.
+  private static final Pattern ORDERING =
+      Pattern.compile("^\\(*\\s*(sort|sort_desc|topk|bottomk)\\b.*", Pattern.DOTALL);
+
+  private final long endMs;
+
+  EvaluationPlan(long endMs) {
+    this.endMs = endMs;
+  }
+
+  /** All evaluations of a query of Strata's own corpus. */
+  List<Evaluation> full(String query) {
+    List<Evaluation> list = new ArrayList<>();
+    list.add(instant("instant@inside", query, endMs - 3 * 3_600_000L + 7_321));
+    list.add(instant("instant@near-end", query, endMs - 12_000));
+    list.add(instant("instant@in-gap", query, DifferentialData.gapMiddle(endMs)));
+    list.add(instant("instant@after-end", query, endMs + 4 * 60_000));
+    list.add(range("range@60s", query, endMs - 2 * 3_600_000L, endMs - 3_600_000L, "60"));
+    list.add(range("range@37s", query, endMs - 100 * 60_000L + 500, endMs - 40 * 60_000L, "37"));
+    list.add(range("range@5m", query, endMs - 130 * 60_000L, endMs + 10 * 60_000L, "5m"));
+    return list;
+  }
+
+  /**
+   * The compliance tester's own evaluation (a 10-minute range at a 10 s step, ending 12 minutes
+   * before the newest data as its end ends 12 minutes before now) and one instant query.
+   */
+  List<Evaluation> compliance(String query) {
+    long end = endMs - 12 * 60_000L;
+    return List.of(
+        instant("compliance:instant@near-end", query, end),
+        range("compliance:range@10s", query, end - 10 * 60_000L, end, "10"));
+  }
+
+  /** /series, /labels and /label/<name>/values, with and without match[] and a time range. */
+  List<Evaluation> metadata() {
+    List<Evaluation> list = new ArrayList<>();
+    String start = seconds(endMs - 4 * 3_600_000L);
+    String end = seconds(endMs - 3 * 3_600_000L - 40 * 60_000L);
+    String gapStart = seconds(DifferentialData.gapMiddle(endMs) - 60_000);
+    String gapEnd = seconds(DifferentialData.gapMiddle(endMs) + 60_000);
+    List<List<String>> matchSets = List.of(
+        List.of("{__name__=~\"demo_.*\"}"),
+        List.of("http_requests_total{code=\"200\"}", "queue_depth"),
+        List.of("{job=\"api\", instance=~\"api-2.*\"}"),
+        List.of("{__name__=~\".+\"}"),
+        List.of("nonexistent_metric"));
+    for (List<String> matches : matchSets) {
+      list.add(metadata("series", "/api/v1/series", matches, null, null, false));
+      list.add(metadata("series@range", "/api/v1/series", matches, start, end, false));
+      list.add(metadata("series@in-gap", "/api/v1/series", matches, gapStart, gapEnd, false));
+      list.add(metadata("labels", "/api/v1/labels", matches, null, null, false));
+      list.add(metadata("label-values:instance", "/api/v1/label/instance/values", matches, null, null, true));
+      list.add(metadata("label-values:__name__@in-gap", "/api/v1/label/__name__/values", matches,
+          gapStart, gapEnd, true));
+    }
+    list.add(metadata("labels", "/api/v1/labels", List.of(), null, null, false));
+    list.add(metadata("labels@range", "/api/v1/labels", List.of(), start, end, false));
+    for (String name : List.of("__name__", "job", "instance", "le", "sensor", "nonexistent")) {
+      list.add(metadata("label-values:" + name, "/api/v1/label/" + name + "/values", List.of(), null, null, true));
+      list.add(metadata("label-values:" + name + "@in-gap", "/api/v1/label/" + name + "/values", List.of(),
+          gapStart, gapEnd, true));
+    }
+    list.add(metadata("series:no-match", "/api/v1/series", List.of(), null, null, false));
+    list.add(metadata("series:bad-match", "/api/v1/series", List.of("{"), null, null, false));
+    return list;
+  }
+
+  private Evaluation metadata(String name, String path, List<String> matches, String start, String end, boolean get) {
+    List<Map.Entry<String, String>> params = new ArrayList<>();
+    matches.forEach(m -> params.add(Map.entry("match[]", m)));
+    if (start != null) {
+      params.add(Map.entry("start", start));
+      params.add(Map.entry("end", end));
+    }
+    return new Evaluation(name, String.join(" ", matches), path, params, get, ResponseComparer.Order.EXACT);
+  }
+
+  private static Evaluation instant(String name, String query, long timeMs) {
+    ResponseComparer.Order order = ORDERING.matcher(query.strip()).matches()
+        ? ResponseComparer.Order.BY_VALUE : ResponseComparer.Order.IGNORED;
+    return new Evaluation(name, query, "/api/v1/query",
+        List.of(Map.entry("query", query), Map.entry("time", seconds(timeMs))), false, order);
+  }
+
+  private static Evaluation range(String name, String query, long startMs, long endMs, String step) {
+    return new Evaluation(name, query, "/api/v1/query_range",
+        List.of(Map.entry("query", query), Map.entry("start", seconds(startMs)),
+            Map.entry("end", seconds(endMs)), Map.entry("step", step)),
+        false, ResponseComparer.Order.EXACT);
+  }
+
+  private static String seconds(long ms) {
+    return String.format("%d.%03d", ms / 1000, ms % 1000);
+  }
+}
