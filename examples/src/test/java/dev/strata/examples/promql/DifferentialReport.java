@@ -27,7 +27,14 @@ final class DifferentialReport {
   private int matches;
   private final List<Observed> observed = new ArrayList<>();
 
-  synchronized void record(Evaluation evaluation, List<Difference> differences) {
+  /**
+   * Tallies what Prometheus answered (data, an empty result, an error), so that a run in which
+   * both servers answer nothing cannot pass unnoticed.
+   */
+  private final Map<String, Integer> answers = new TreeMap<>();
+
+  synchronized void record(Evaluation evaluation, String prometheusAnswer, List<Difference> differences) {
+    answers.merge(prometheusAnswer, 1, Integer::sum);
     queries.add(evaluation.subject());
     evaluations++;
     if (differences.stream().allMatch(Difference::informational)) {
@@ -71,7 +78,9 @@ final class DifferentialReport {
         queries.size(), evaluations, matches, mismatchedEvaluations,
         observed.stream().filter(o -> known.contains(o.key())).count(),
         unexpected(known).size(), millis / 1000.0));
-    byCategory.forEach((category, n) -> sb.append(String.format("  %-12s %d%n", category, n)));
+    sb.append("  Prometheus answered: ").append(answers).append('\n');
+    sb.append("  differences by category:\n");
+    byCategory.forEach((category, n) -> sb.append(String.format("    %-12s %d%n", category, n)));
     return sb.toString();
   }
 

@@ -3,17 +3,20 @@ package dev.strata.examples.promql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Which requests to send for each query: instant queries at a few named times (inside the data,
- * near its end, in a gap, just after the end) and range queries over one or two hours with steps
+ * near its end, in a gap, just after the end, just before the start) and range queries over one or two hours with steps
  * that do and do not divide the scrape interval; plus the metadata endpoints.
  */
 final class EvaluationPlan {
   // The outermost call of a query whose instant result has a meaningful order.
   private static final Pattern ORDERING =
       Pattern.compile("^\\(*\\s*(sort|sort_desc|topk|bottomk)\\b.*", Pattern.DOTALL);
+
+  private static final Pattern TIME_PLACEHOLDER = Pattern.compile("\\{\\{time:(\\w+)}}");
 
   private final long endMs;
 
@@ -28,6 +31,7 @@ final class EvaluationPlan {
     list.add(instant("instant@near-end", query, endMs - 12_000));
     list.add(instant("instant@in-gap", query, DifferentialData.gapMiddle(endMs)));
     list.add(instant("instant@after-end", query, endMs + 4 * 60_000));
+    list.add(instant("instant@before-start", query, endMs - DifferentialData.SPAN_MS - 2 * 60_000));
     list.add(range("range@60s", query, endMs - 2 * 3_600_000L, endMs - 3_600_000L, "60"));
     list.add(range("range@37s", query, endMs - 100 * 60_000L + 500, endMs - 40 * 60_000L, "37"));
     list.add(range("range@5m", query, endMs - 130 * 60_000L, endMs + 10 * 60_000L, "5m"));
@@ -89,18 +93,75 @@ final class EvaluationPlan {
     return new Evaluation(name, String.join(" ", matches), path, params, get, ResponseComparer.Order.EXACT);
   }
 
-  private static Evaluation instant(String name, String query, long timeMs) {
+  private Evaluation instant(String name, String query, long timeMs) {
     ResponseComparer.Order order = ORDERING.matcher(query.strip()).matches()
         ? ResponseComparer.Order.BY_VALUE : ResponseComparer.Order.IGNORED;
     return new Evaluation(name, query, "/api/v1/query",
-        List.of(Map.entry("query", query), Map.entry("time", seconds(timeMs))), false, order);
+        List.of(Map.entry("query", withTimes(query)), Map.entry("time", seconds(timeMs))), false, order);
   }
 
-  private static Evaluation range(String name, String query, long startMs, long endMs, String step) {
+  private Evaluation range(String name, String query, long startMs, long endMs, String step) {
     return new Evaluation(name, query, "/api/v1/query_range",
-        List.of(Map.entry("query", query), Map.entry("start", seconds(startMs)),
+        List.of(Map.entry("query", withTimes(query)), Map.entry("start", seconds(startMs)),
             Map.entry("end", seconds(endMs)), Map.entry("step", step)),
         false, ResponseComparer.Order.EXACT);
+  }
+
+  /**
+   * The query with its time placeholders ({@code {{time:NAME}}}, for {@code @ <t>}) replaced by
+   * times in the data. The query is named by its placeholders, so names stay the same every hour.
+   */
+  private String withTimes(String query) {
+    Matcher m = TIME_PLACEHOLDER.matcher(query);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      long t = switch (m.group(1)) {
+        case "start" -> endMs - DifferentialData.SPAN_MS;
+        case "inside" -> endMs - 3 * 3_600_000L + 7_321;
+        case "gap" -> DifferentialData.gapMiddle(endMs);
+        case "end" -> endMs;
+        default -> throw new IllegalArgumentException("unknown time placeholder in " + query);
+      };
+      m.appendReplacement(sb, seconds(t));
+    }
+    return m.appendTail(sb).toString();
+  }
+
+  /**
+   * Requests the API must refuse (or accept) for their parameters alone: bad times and steps, too
+   * many points, a string in a range query.
+   */
+  List<Evaluation> parameterChecks() {
+    String end = seconds(endMs);
+    String hourBefore = seconds(endMs - 3_600_000L);
+    List<Evaluation> list = new ArrayList<>();
+    list.add(rawRange("end before start", "demo_num_cpus", end, hourBefore, "60"));
+    list.add(rawRange("zero step", "demo_num_cpus", hourBefore, end, "0"));
+    list.add(rawRange("negative step", "demo_num_cpus", hourBefore, end, "-15"));
+    list.add(rawRange("too many points", "demo_num_cpus", hourBefore, end, "0.3"));
+    list.add(rawRange("string expression", "\"text\"", hourBefore, end, "60"));
+    list.add(rawRange("duration step", "demo_num_cpus", hourBefore, end, "1m30s"));
+    list.add(rawRange("fractional step", "demo_num_cpus", hourBefore, end, "90.5"));
+    list.add(rawRange("RFC 3339 times", "demo_num_cpus", java.time.Instant.ofEpochMilli(endMs - 3_600_000L).toString(),
+        java.time.Instant.ofEpochMilli(endMs).toString(), "300"));
+    list.add(rawRange("unparsable start", "demo_num_cpus", "yesterday", end, "60"));
+    list.add(rawRange("unparsable step", "demo_num_cpus", hourBefore, end, "often"));
+    list.add(rawInstant("unparsable time", "demo_num_cpus", "noon"));
+    list.add(rawInstant("fractional time", "demo_num_cpus", seconds(endMs - 60_000) + "4567"));
+    list.add(rawInstant("empty query", "", end));
+    list.add(rawInstant("string expression", "\"text\"", end));
+    return list;
+  }
+
+  private static Evaluation rawRange(String what, String query, String start, String end, String step) {
+    return new Evaluation("api:query_range " + what, query, "/api/v1/query_range",
+        List.of(Map.entry("query", query), Map.entry("start", start), Map.entry("end", end),
+            Map.entry("step", step)), false, ResponseComparer.Order.EXACT);
+  }
+
+  private static Evaluation rawInstant(String what, String query, String time) {
+    return new Evaluation("api:query " + what, query, "/api/v1/query",
+        List.of(Map.entry("query", query), Map.entry("time", time)), false, ResponseComparer.Order.IGNORED);
   }
 
   private static String seconds(long ms) {

@@ -3,13 +3,13 @@ package dev.strata.examples.promql;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -22,7 +22,8 @@ import java.util.TreeMap;
 final class ResponseComparer {
   // Timestamps are compared as the decimal numbers written, not as rounded doubles.
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
   private ResponseComparer() {}
 
@@ -69,6 +70,21 @@ final class ResponseComparer {
       compareResults(data, actual.path("data"), vectorOrder, differences);
     }
     return differences;
+  }
+
+  /** What kind of answer a body is: {@code error}, {@code empty}, {@code data} or {@code unparsable}. */
+  static String answerKind(String body) {
+    try {
+      JsonNode response = JSON.readTree(body);
+      if (!response.path("status").asText().equals("success")) {
+        return "error";
+      }
+      JsonNode data = response.path("data");
+      JsonNode result = data.isArray() ? data : data.path("result");
+      return result.isArray() && result.isEmpty() ? "empty" : "data";
+    } catch (Exception e) {
+      return "unparsable";
+    }
   }
 
   private static void compareErrors(JsonNode expected, JsonNode actual, List<Difference> out) {
@@ -170,7 +186,7 @@ final class ResponseComparer {
       JsonNode aPoints = a.get(entry.getKey());
       if (ePoints.size() != aPoints.size()) {
         out.add(new Difference("points", entry.getKey() + ": Prometheus " + ePoints.size()
-            + " points from " + first(ePoints) + ", Strata " + aPoints.size() + " from " + first(aPoints)));
+            + " points, Strata " + aPoints.size() + "; " + pointsOnlyOneSide(ePoints, aPoints)));
         return;
       }
       for (int i = 0; i < ePoints.size(); i++) {
@@ -191,6 +207,15 @@ final class ResponseComparer {
     String av = a.get(1).asText();
     if (numeric ? !GoSampleValue.close(ev, av) : !ev.equals(av)) {
       out.add(new Difference("values", series + " at " + e.get(0) + ": Prometheus " + ev + ", Strata " + av));
+      return true;
+    }
+    // The same number written differently is still a difference to a client reading the text.
+    if (!ev.equals(av) && GoSampleValue.parse(ev) == GoSampleValue.parse(av)) {
+      out.add(new Difference("value format", series + " at " + e.get(0) + ": Prometheus " + ev + ", Strata " + av));
+      return true;
+    }
+    if (!e.get(0).asText().equals(a.get(0).asText())) {
+      out.add(new Difference("timestamp format", series + ": Prometheus " + e.get(0) + ", Strata " + a.get(0)));
       return true;
     }
     return false;
@@ -234,8 +259,29 @@ final class ResponseComparer {
         + (extra.isEmpty() ? "" : "; only Strata: " + abbreviate(extra.toString()));
   }
 
-  private static String first(JsonNode points) {
-    return points.isEmpty() ? "-" : Objects.toString(points.get(0).get(0));
+  // The points at times only one side has, to show where the series start or stop differently.
+  private static String pointsOnlyOneSide(JsonNode expected, JsonNode actual) {
+    Map<java.math.BigDecimal, String> e = pointsByTime(expected);
+    Map<java.math.BigDecimal, String> a = pointsByTime(actual);
+    Map<java.math.BigDecimal, String> onlyE = new TreeMap<>(e);
+    a.keySet().forEach(onlyE::remove);
+    Map<java.math.BigDecimal, String> onlyA = new TreeMap<>(a);
+    e.keySet().forEach(onlyA::remove);
+    return "only Prometheus: " + abbreviate(plain(onlyE)) + ", only Strata: " + abbreviate(plain(onlyA));
+  }
+
+  private static String plain(Map<java.math.BigDecimal, String> points) {
+    StringBuilder sb = new StringBuilder("[");
+    points.forEach((t, v) -> sb.append(sb.length() > 1 ? ", " : "").append(t.toPlainString()).append(' ').append(v));
+    return sb.append(']').toString();
+  }
+
+  private static Map<java.math.BigDecimal, String> pointsByTime(JsonNode points) {
+    Map<java.math.BigDecimal, String> map = new TreeMap<>();
+    for (JsonNode p : points) {
+      map.put(p.get(0).decimalValue().stripTrailingZeros(), p.get(1).asText());
+    }
+    return map;
   }
 
   private static String outline(JsonNode response) {
