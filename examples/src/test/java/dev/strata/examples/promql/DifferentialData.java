@@ -55,6 +55,7 @@ final class DifferentialData {
     temperatures();
     ratios();
     queueDepth();
+    greetings();
     out.append("# EOF\n");
     return out.toString();
   }
@@ -285,6 +286,23 @@ final class DifferentialData {
         }
         series("queue_depth", labels("instance", API_INSTANCES[i], "job", "api", "queue", q), i, values, true);
       }
+    }
+  }
+
+  // Label values outside ASCII, where Go's byte order and Java's UTF-16 order disagree (U+FF21
+  // sorts before U+1F600 in UTF-8 bytes, after it in UTF-16), and values that need escaping.
+  private void greetings() {
+    family("greeting_info", "gauge");
+    String[][] texts = {
+        {"de", "Grüße"}, {"emoji", "\uD83D\uDE00"}, {"fullwidth", "\uFF21"}, {"ja", "こんにちは"},
+        {"quoted", "say \\\"hi\\\"\\\\"}, {"plain", "hello"}};
+    for (int k = 0; k < texts.length; k++) {
+      List<Double> values = new ArrayList<>();
+      for (int s = 0; s < samples(); s++) {
+        values.add((double) k);
+      }
+      series("greeting_info", labels("instance", API_INSTANCES[0], "job", "api", "lang", texts[k][0],
+          "text", texts[k][1]), 0, values, false);
     }
   }
 

@@ -33,8 +33,11 @@ final class DifferentialReport {
    */
   private final Map<String, Integer> answers = new TreeMap<>();
 
+  private final List<String> answerLines = new ArrayList<>();
+
   synchronized void record(Evaluation evaluation, String prometheusAnswer, List<Difference> differences) {
-    answers.merge(prometheusAnswer, 1, Integer::sum);
+    answers.merge(prometheusAnswer.split(" ", 2)[0], 1, Integer::sum);
+    answerLines.add(evaluation.name() + "\t" + evaluation.subject() + "\t" + prometheusAnswer);
     queries.add(evaluation.subject());
     evaluations++;
     if (differences.stream().allMatch(Difference::informational)) {
@@ -99,5 +102,11 @@ final class DifferentialReport {
     }
     Files.createDirectories(file.getParent());
     Files.writeString(file, sb);
+  }
+
+  /** What Prometheus answered to every evaluation, to check that the corpus tests what it means to. */
+  synchronized void writeAnswers(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, answerLines.stream().sorted().toList());
   }
 }

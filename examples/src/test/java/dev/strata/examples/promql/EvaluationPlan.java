@@ -61,7 +61,8 @@ final class EvaluationPlan {
         List.of("http_requests_total{code=\"200\"}", "queue_depth"),
         List.of("{job=\"api\", instance=~\"api-2.*\"}"),
         List.of("{__name__=~\".+\"}"),
-        List.of("nonexistent_metric"));
+        List.of("nonexistent_metric"),
+        List.of("greeting_info{text!=\"hello\"}"));
     for (List<String> matches : matchSets) {
       list.add(metadata("series", "/api/v1/series", matches, null, null, false));
       list.add(metadata("series@range", "/api/v1/series", matches, start, end, false));
@@ -73,7 +74,7 @@ final class EvaluationPlan {
     }
     list.add(metadata("labels", "/api/v1/labels", List.of(), null, null, false));
     list.add(metadata("labels@range", "/api/v1/labels", List.of(), start, end, false));
-    for (String name : List.of("__name__", "job", "instance", "le", "sensor", "nonexistent")) {
+    for (String name : List.of("__name__", "job", "instance", "le", "sensor", "text", "nonexistent")) {
       list.add(metadata("label-values:" + name, "/api/v1/label/" + name + "/values", List.of(), null, null, true));
       list.add(metadata("label-values:" + name + "@in-gap", "/api/v1/label/" + name + "/values", List.of(),
           gapStart, gapEnd, true));

@@ -111,6 +111,7 @@ class PrometheusDifferentialTest {
         + " more from the compliance tester's list)\n";
     Path reportFile = Path.of(System.getProperty("basedir", "."), "target", "promql-differential-report.txt");
     report.write(reportFile, known, summary);
+    report.writeAnswers(reportFile.resolveSibling("promql-differential-prometheus-answers.txt"));
     System.out.print(summary + "  full report: " + reportFile + "\n");
 
     List<DifferentialReport.Observed> unexpected = report.unexpected(known);

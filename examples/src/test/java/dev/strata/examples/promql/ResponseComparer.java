@@ -72,12 +72,15 @@ final class ResponseComparer {
     return differences;
   }
 
-  /** What kind of answer a body is: {@code error}, {@code empty}, {@code data} or {@code unparsable}. */
+  /**
+   * What kind of answer a body is: {@code error <type>: <message>}, {@code empty}, {@code data} or
+   * {@code unparsable}.
+   */
   static String answerKind(String body) {
     try {
       JsonNode response = JSON.readTree(body);
       if (!response.path("status").asText().equals("success")) {
-        return "error";
+        return "error " + response.path("errorType").asText() + ": " + response.path("error").asText();
       }
       JsonNode data = response.path("data");
       JsonNode result = data.isArray() ? data : data.path("result");
