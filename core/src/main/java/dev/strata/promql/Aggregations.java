@@ -3,7 +3,6 @@ package dev.strata.promql;
 import dev.strata.promql.parser.AggregateExpr;
 import dev.strata.promql.parser.AggregateOp;
 import dev.strata.promql.parser.Expr;
-import dev.strata.promql.parser.StringLiteral;
 import dev.strata.tsdb.labels.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,16 +13,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The aggregation operators. Each input series' group is worked out once from its labels; the
- * steps then accumulate into per-group primitive state, with Prometheus 2.42's arithmetic (plain
- * sums, incremental mean with its infinity rules, Welford variance, NaN-replacing min and max).
+ * The aggregation operators. Each input series' group is worked out once from its labels; the steps
+ * then accumulate into per-group primitive state, with Prometheus 2.42's arithmetic (plain sums,
+ * incremental mean with its infinity rules, Welford variance, NaN-replacing min and max).
  */
 final class Aggregations {
   private Aggregations() {}
 
   static Evaluated eval(Evaluator ev, AggregateExpr a, Steps steps) {
     AggregateOp op = a.op();
-    int n = steps.count();
     double[] param = null;
     String label = null;
     if (op == AggregateOp.COUNT_VALUES) {
@@ -36,27 +34,26 @@ final class Aggregations {
     List<String> grouping = a.grouping();
     Set<String> names = new HashSet<>(grouping);
     return switch (op) {
-      case TOPK, BOTTOMK -> Selections.topOrBottom(in, names, a.without(), param, op == AggregateOp.TOPK);
+      case TOPK, BOTTOMK ->
+          Selections.topOrBottom(in, names, a.without(), param, op == AggregateOp.TOPK);
       case COUNT_VALUES -> countValues(in, names, a.without(), label);
       default -> aggregate(in, op, names, a.without(), param);
     };
   }
 
-  /** The labels identifying a series' group: {@code by} keeps the names, {@code without} drops them and the metric name. */
+  /**
+   * The labels identifying a series' group: {@code by} keeps the names, {@code without} drops them
+   * and the metric name.
+   */
   static Labels groupLabels(Labels l, Set<String> names, boolean without) {
-    Labels.Builder b = Labels.builder();
-    for (int i = 0; i < l.size(); i++) {
-      String name = l.name(i);
-      boolean listed = names.contains(name);
-      if (without ? !listed && !name.equals(Labels.METRIC_NAME) : listed) {
-        b.set(name, l.value(i));
-      }
-    }
-    return b.build();
+    return without
+        ? LabelSets.filter(l, name -> !names.contains(name) && !name.equals(Labels.METRIC_NAME))
+        : LabelSets.filter(l, names::contains);
   }
 
   /** Group index of every input series, groups numbered in order of first appearance. */
-  static int[] assignGroups(StepVector in, Set<String> names, boolean without, List<Labels> groupOut) {
+  static int[] assignGroups(
+      StepVector in, Set<String> names, boolean without, List<Labels> groupOut) {
     int[] group = new int[in.series.size()];
     Map<Labels, Integer> index = new HashMap<>();
     for (int i = 0; i < group.length; i++) {
@@ -111,7 +108,7 @@ final class Aggregations {
               }
               quantileValues[k][0] = v;
             }
-            default -> { }
+            default -> {}
           }
           continue;
         }
@@ -150,7 +147,7 @@ final class Aggregations {
             }
             quantileValues[k][(int) c - 1] = v;
           }
-          default -> { }
+          default -> {}
         }
       }
       for (int k = 0; k < g; k++) {
@@ -158,14 +155,15 @@ final class Aggregations {
         if (c == 0) {
           continue;
         }
-        double result = switch (op) {
-          case AVG -> mean[k];
-          case COUNT -> c;
-          case STDVAR -> value[k] / c;
-          case STDDEV -> Math.sqrt(value[k] / c);
-          case QUANTILE -> Quantiles.quantile(param[step], quantileValues[k], (int) c);
-          default -> value[k];
-        };
+        double result =
+            switch (op) {
+              case AVG -> mean[k];
+              case COUNT -> c;
+              case STDVAR -> value[k] / c;
+              case STDDEV -> Math.sqrt(value[k] / c);
+              case QUANTILE -> Quantiles.quantile(param[step], quantileValues[k], (int) c);
+              default -> value[k];
+            };
         outSeries.get(k).set(step, result);
       }
     }
@@ -178,7 +176,8 @@ final class Aggregations {
    * depend on the values. The rest of each series' group labels is worked out once; each step then
    * only looks up (group, formatted value).
    */
-  private static StepVector countValues(StepVector in, Set<String> names, boolean without, String label) {
+  private static StepVector countValues(
+      StepVector in, Set<String> names, boolean without, String label) {
     if (!LabelFunctions.isValidLabelName(label)) {
       throw QueryException.execution("invalid label name \"" + label + "\"");
     }
@@ -193,7 +192,8 @@ final class Aggregations {
     Map<Labels, Integer> baseIndex = new HashMap<>();
     for (int i = 0; i < base.length; i++) {
       Labels l = in.series.get(i).labels;
-      Labels key = groupLabels(l.has(label) ? l.toBuilder().remove(label).build() : l, others, without);
+      Labels key =
+          groupLabels(l.has(label) ? l.toBuilder().remove(label).build() : l, others, without);
       Integer b = baseIndex.get(key);
       if (b == null) {
         b = bases.size();
@@ -218,11 +218,13 @@ final class Aggregations {
           continue;
         }
         double v = s.values[step];
-        String text = formatted.computeIfAbsent(Double.doubleToRawLongBits(v), bits -> GoFloats.formatPlain(v));
+        String text =
+            formatted.computeIfAbsent(
+                Double.doubleToRawLongBits(v), bits -> GoFloats.formatPlain(v));
         int b = base[i];
         Integer idx = outputs.get(b).get(text);
         if (idx == null) {
-          Labels l = keepValue ? bases.get(b).toBuilder().set(label, text).build() : bases.get(b);
+          Labels l = keepValue ? LabelSets.with(bases.get(b), label, text) : bases.get(b);
           idx = out.output(l);
           outputs.get(b).put(text, idx);
         }

@@ -73,13 +73,17 @@ final class BinaryOperations {
       case LSS -> l < r ? 1 : 0;
       case GTE -> l >= r ? 1 : 0;
       case LTE -> l <= r ? 1 : 0;
-      default -> throw new QueryException(
-          QueryException.ErrorType.INTERNAL,
-          "operator \"" + op.text() + "\" not allowed for Scalar operations");
+      default ->
+          throw new QueryException(
+              QueryException.ErrorType.INTERNAL,
+              "operator \"" + op.text() + "\" not allowed for Scalar operations");
     };
   }
 
-  /** Go's {@code math.Pow}, which differs from Java's for a base of 1 or -1 with NaN or infinite exponents. */
+  /**
+   * Go's {@code math.Pow}, which differs from Java's for a base of 1 or -1 with NaN or infinite
+   * exponents.
+   */
   static double goPow(double l, double r) {
     if (l == 1 || (l == -1 && Double.isInfinite(r))) {
       return 1;
@@ -174,17 +178,13 @@ final class BinaryOperations {
     }
   }
 
-  /** Prometheus's {@code MatchLabels}: the {@code on} labels, or all but the ignored ones and the name. */
+  /**
+   * Prometheus's {@code MatchLabels}: the {@code on} labels, or all but the ignored ones and the
+   * name.
+   */
   static Labels matchLabels(Labels l, boolean on, Set<String> names) {
-    Labels.Builder b = Labels.builder();
-    for (int i = 0; i < l.size(); i++) {
-      String name = l.name(i);
-      boolean listed = names.contains(name);
-      if (on == listed && (on || !name.equals(Labels.METRIC_NAME))) {
-        b.set(name, l.value(i));
-      }
-    }
-    return b.build();
+    return LabelSets.filter(
+        l, name -> on == names.contains(name) && (on || !name.equals(Labels.METRIC_NAME)));
   }
 
   private static boolean anyAt(StepVector v, int step) {
@@ -196,7 +196,8 @@ final class BinaryOperations {
     return false;
   }
 
-  private static StepVector setOperation(BinaryOp op, StepVector lhs, StepVector rhs, VectorMatching m) {
+  private static StepVector setOperation(
+      BinaryOp op, StepVector lhs, StepVector rhs, VectorMatching m) {
     Signatures sigs = new Signatures();
     int[] lsig = sigs.of(lhs, m);
     int[] rsig = sigs.of(rhs, m);
@@ -310,10 +311,16 @@ final class BinaryOperations {
         if (rightStamp[sig] == mark) {
           String side = swap ? "left" : "right";
           throw QueryException.execution(
-              "found duplicate series for the match group " + sigs.byId.get(sig)
-                  + " on the " + side + " hand-side of the operation: [" + rs.labels + ", "
+              "found duplicate series for the match group "
+                  + sigs.byId.get(sig)
+                  + " on the "
+                  + side
+                  + " hand-side of the operation: ["
+                  + rs.labels
+                  + ", "
                   + rhs.series.get(rightAt[sig]).labels
-                  + "];many-to-many matching not allowed: matching labels must be unique on one side");
+                  + "];many-to-many matching not allowed: matching labels must be unique on one"
+                  + " side");
         }
         rightStamp[sig] = mark;
         rightAt[sig] = j;
@@ -361,7 +368,8 @@ final class BinaryOperations {
         if (m.cardinality() == Cardinality.ONE_TO_ONE) {
           if (matchedStamp[sig] == mark) {
             throw QueryException.execution(
-                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                "multiple matches for labels: many-to-one matching must be explicit"
+                    + " (group_left/group_right)");
           }
           matchedStamp[sig] = mark;
         } else {
@@ -385,7 +393,12 @@ final class BinaryOperations {
 
   /** Prometheus's {@code resultMetric}: the labels of an element matched between two vectors. */
   private static Labels resultMetric(
-      Labels lhs, Labels rhs, BinaryOp op, VectorMatching m, Set<String> matching, Set<String> include) {
+      Labels lhs,
+      Labels rhs,
+      BinaryOp op,
+      VectorMatching m,
+      Set<String> matching,
+      Set<String> include) {
     Labels.Builder b = lhs.toBuilder();
     if (dropsMetricName(op)) {
       b.remove(Labels.METRIC_NAME);
@@ -401,14 +414,10 @@ final class BinaryOperations {
         b.remove(m.matchingLabels().toArray(new String[0]));
       }
     }
+    Labels result = b.build();
     for (String name : include) {
-      String v = rhs.get(name);
-      if (!v.isEmpty()) {
-        b.set(name, v);
-      } else {
-        b.remove(name);
-      }
+      result = LabelSets.with(result, name, rhs.get(name)); // an absent label removes it
     }
-    return b.build();
+    return result;
   }
 }

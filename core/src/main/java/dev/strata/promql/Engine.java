@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * histogram_count}, {@code histogram_sum} and {@code histogram_fraction} functions return nothing
  * over them, as Prometheus 2.42's do over float samples.
  *
- * <p>Each selector is resolved through the index once per query, for the whole time range it
- * needs, and its samples are decoded once into primitive arrays; a range query steps through them
- * with moving windows instead of selecting again at every step.
+ * <p>Each selector is resolved through the index once per query, for the whole time range it needs,
+ * and its samples are decoded once into primitive arrays; a range query steps through them with
+ * moving windows instead of selecting again at every step.
  */
 public final class Engine {
   private final EngineOptions options;
@@ -74,7 +74,8 @@ public final class Engine {
     if (type != ValueType.SCALAR && type != ValueType.VECTOR) {
       throw new QueryException(
           QueryException.ErrorType.BAD_DATA,
-          "invalid expression type \"" + type.documentedName()
+          "invalid expression type \""
+              + type.documentedName()
               + "\" for range query, must be Scalar or instant Vector");
     }
     return run(queryable, expr, startMs, endMs, stepMs);
@@ -107,7 +108,8 @@ public final class Engine {
       throw e;
     } catch (RuntimeException e) {
       // Whatever else goes wrong is the engine's or the storage's fault, not the query's.
-      throw new QueryException(QueryException.ErrorType.INTERNAL, String.valueOf(e.getMessage()), e);
+      throw new QueryException(
+          QueryException.ErrorType.INTERNAL, String.valueOf(e.getMessage()), e);
     } finally {
       slots.release();
     }
@@ -130,13 +132,18 @@ public final class Engine {
   private static QueryResult onLargeStack(java.util.function.Supplier<QueryResult> work) {
     java.util.concurrent.atomic.AtomicReference<Object> outcome =
         new java.util.concurrent.atomic.AtomicReference<>();
-    Thread thread = new Thread(null, () -> {
-      try {
-        outcome.set(work.get());
-      } catch (RuntimeException | StackOverflowError e) {
-        outcome.set(e);
-      }
-    }, "promql-deep-evaluation", LARGE_STACK_BYTES);
+    Thread thread =
+        new Thread(
+            null,
+            () -> {
+              try {
+                outcome.set(work.get());
+              } catch (RuntimeException | StackOverflowError e) {
+                outcome.set(e);
+              }
+            },
+            "promql-deep-evaluation",
+            LARGE_STACK_BYTES);
     thread.start();
     try {
       thread.join();
@@ -185,10 +192,11 @@ public final class Engine {
         to++;
       }
       if (to > from) {
-        series.add(new Matrix.Series(
-            s.labels(),
-            java.util.Arrays.copyOfRange(s.t(), from, to),
-            java.util.Arrays.copyOfRange(s.v(), from, to)));
+        series.add(
+            new Matrix.Series(
+                s.labels(),
+                java.util.Arrays.copyOfRange(s.t(), from, to),
+                java.util.Arrays.copyOfRange(s.v(), from, to)));
       }
     }
     return new Matrix(series);

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Settings of an {@link Engine}, immutable. The defaults are Prometheus 2.42's: lookback delta 5m,
- * timeout 2m, at most 50,000,000 samples in memory per query, 20 queries at once, and a 1m step
- * for subqueries that do not give one (the global evaluation interval).
+ * timeout 2m, at most 50,000,000 samples in memory per query, 20 queries at once, and a 1m step for
+ * subqueries that do not give one (the global evaluation interval).
  */
 public final class EngineOptions {
   private static final EngineOptions DEFAULTS = builder().build();
@@ -70,9 +70,17 @@ public final class EngineOptions {
 
   @Override
   public String toString() {
-    return "EngineOptions{lookbackDelta=" + lookbackDelta + ", timeout=" + timeout
-        + ", maxSamples=" + maxSamples + ", maxConcurrency=" + maxConcurrency
-        + ", defaultEvaluationInterval=" + defaultEvaluationInterval + '}';
+    return "EngineOptions{lookbackDelta="
+        + lookbackDelta
+        + ", timeout="
+        + timeout
+        + ", maxSamples="
+        + maxSamples
+        + ", maxConcurrency="
+        + maxConcurrency
+        + ", defaultEvaluationInterval="
+        + defaultEvaluationInterval
+        + '}';
   }
 
   /** Builds {@link EngineOptions}; starts from the defaults. */

@@ -104,7 +104,10 @@ final class Evaluator {
     return (ScalarSteps) eval(e, steps);
   }
 
-  /** The evaluation time of a selector or subquery at each step: step or {@code @} time, minus offset. */
+  /**
+   * The evaluation time of a selector or subquery at each step: step or {@code @} time, minus
+   * offset.
+   */
   long[] selectionTimes(long offsetMs, AtModifier at, Steps steps) {
     int n = steps.count();
     long[] times = new long[n];
@@ -172,7 +175,8 @@ final class Evaluator {
     long mint = ends[0] - ms.rangeMs();
     long maxt = ends[ends.length - 1];
     SelectHints hints =
-        new SelectHints(steps.start(), steps.end(), steps.step(), function, ms.rangeMs(), lookbackMs);
+        new SelectHints(
+            steps.start(), steps.end(), steps.step(), function, ms.rangeMs(), lookbackMs);
     List<RawSeries> raw = loader.load(vs.matchers(), mint, maxt, hints, false);
     long held = ends.length == 1 ? RangeInput.totalSamples(raw) : 0;
     return new RangeInput(raw, ends, ms.rangeMs(), held);

@@ -10,15 +10,14 @@ import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.labels.MatchType;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Evaluates function calls: range-vector functions window their argument per series and step;
- * the others work step by step on instant vectors and scalars.
+ * Evaluates function calls: range-vector functions window their argument per series and step; the
+ * others work step by step on instant vectors and scalars.
  */
 final class FunctionCalls {
   private FunctionCalls() {}
@@ -31,9 +30,10 @@ final class FunctionCalls {
       if (arg instanceof VectorSelector vs) {
         // The timestamp of the selected sample, not the evaluation time. Like Prometheus 2.42,
         // an @ time replaces the offset here instead of combining with it.
-        VectorSelector sel = vs.at().isSet()
-            ? new VectorSelector(vs.name(), vs.matchers(), 0, vs.at(), vs.positionRange())
-            : vs;
+        VectorSelector sel =
+            vs.at().isSet()
+                ? new VectorSelector(vs.name(), vs.matchers(), 0, vs.at(), vs.positionRange())
+                : vs;
         StepVector times = ev.selectInstant(sel, steps, true, name);
         return InstantFunctions.mapValues(times, true, (step, v) -> v);
       }
@@ -75,9 +75,10 @@ final class FunctionCalls {
         scalarArgs[k++] = ev.evalScalar(args.get(i), steps).values();
       }
     }
-    RangeInput in = arg instanceof MatrixSelector ms
-        ? ev.selectRange(ms, steps, name)
-        : ev.subquery((SubqueryExpr) arg, steps);
+    RangeInput in =
+        arg instanceof MatrixSelector ms
+            ? ev.selectRange(ms, steps, name)
+            : ev.subquery((SubqueryExpr) arg, steps);
     int n = steps.count();
     boolean keepName = name.equals("last_over_time");
     boolean absentOverTime = name.equals("absent_over_time");
@@ -185,7 +186,7 @@ final class FunctionCalls {
     } else {
       return Labels.EMPTY;
     }
-    Map<String, String> kept = new HashMap<>();
+    Map<String, String> kept = new java.util.TreeMap<>(dev.strata.tsdb.labels.Utf8Order.COMPARATOR);
     Set<String> seen = new HashSet<>();
     for (LabelMatcher m : matchers) {
       if (m.name().equals(Labels.METRIC_NAME)) {
@@ -202,6 +203,10 @@ final class FunctionCalls {
         kept.remove(m.name());
       }
     }
-    return kept.isEmpty() ? Labels.EMPTY : Labels.fromMap(kept);
+    Labels out = Labels.EMPTY;
+    for (Map.Entry<String, String> e : kept.entrySet()) {
+      out = LabelSets.with(out, e.getKey(), e.getValue());
+    }
+    return out;
   }
 }

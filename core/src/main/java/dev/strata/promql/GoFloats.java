@@ -7,9 +7,9 @@ final class GoFloats {
   private GoFloats() {}
 
   /**
-   * Go's {@code strconv.ParseFloat(s, 64)} for the forms label values use: decimal and
-   * hexadecimal floats, {@code Inf}/{@code Infinity} with optional sign, {@code NaN}, any case.
-   * Returns NaN for text that does not parse; tell a real NaN apart with {@link #isNaNLiteral}.
+   * Go's {@code strconv.ParseFloat(s, 64)} for the forms label values use: decimal and hexadecimal
+   * floats, {@code Inf}/{@code Infinity} with optional sign, {@code NaN}, any case. Returns NaN for
+   * text that does not parse; tell a real NaN apart with {@link #isNaNLiteral}.
    */
   static double parseFloat(String s) {
     if (s == null || s.isEmpty()) {
@@ -28,8 +28,11 @@ final class GoFloats {
     if (lower.equals("nan")) {
       return Double.NaN;
     }
-    if (body.isEmpty() || lower.contains("infinity") || lower.contains("nan")
-        || lower.endsWith("d") || lower.endsWith("f")) {
+    if (body.isEmpty()
+        || lower.contains("infinity")
+        || lower.contains("nan")
+        || lower.endsWith("d")
+        || lower.endsWith("f")) {
       return Double.NaN; // forms Java would accept and Go would not
     }
     if (lower.indexOf('_') >= 0) {

@@ -25,6 +25,7 @@ final class InstantFunctions {
 
   /** Marker for "no output at this step"; a NaN payload no arithmetic produces. */
   static final long DROP_BITS = 0x7ff0000000000d0fL;
+
   static final double DROP = Double.longBitsToDouble(DROP_BITS);
 
   private static final double LN2 = Math.log(2);
@@ -86,80 +87,95 @@ final class InstantFunctions {
       return mapValues(vec(args, 0), true, (step, v) -> dateField(date, (long) v));
     }
     switch (name) {
-      case "round": {
-        double[] nearest = args.size() > 1 ? scalar(args, 1) : null;
-        return mapValues(vec(args, 0), true, (step, v) -> {
-          double inverse = 1.0 / (nearest == null ? 1 : nearest[step]);
-          return Math.floor(v * inverse + 0.5) / inverse;
-        });
-      }
-      case "clamp": {
-        double[] min = scalar(args, 1);
-        double[] max = scalar(args, 2);
-        return mapValues(vec(args, 0), true,
-            (step, v) -> max[step] < min[step] ? DROP : Math.max(min[step], Math.min(max[step], v)));
-      }
-      case "clamp_max": {
-        double[] max = scalar(args, 1);
-        return mapValues(vec(args, 0), true, (step, v) -> Math.min(max[step], v));
-      }
-      case "clamp_min": {
-        double[] min = scalar(args, 1);
-        return mapValues(vec(args, 0), true, (step, v) -> Math.max(min[step], v));
-      }
-      case "timestamp": {
-        // Not a selector: every point carries its evaluation time.
-        return mapValues(vec(args, 0), true, (step, v) -> steps.at(step) / 1000.0);
-      }
+      case "round":
+        {
+          double[] nearest = args.size() > 1 ? scalar(args, 1) : null;
+          return mapValues(
+              vec(args, 0),
+              true,
+              (step, v) -> {
+                double inverse = 1.0 / (nearest == null ? 1 : nearest[step]);
+                return Math.floor(v * inverse + 0.5) / inverse;
+              });
+        }
+      case "clamp":
+        {
+          double[] min = scalar(args, 1);
+          double[] max = scalar(args, 2);
+          return mapValues(
+              vec(args, 0),
+              true,
+              (step, v) ->
+                  max[step] < min[step] ? DROP : Math.max(min[step], Math.min(max[step], v)));
+        }
+      case "clamp_max":
+        {
+          double[] max = scalar(args, 1);
+          return mapValues(vec(args, 0), true, (step, v) -> Math.min(max[step], v));
+        }
+      case "clamp_min":
+        {
+          double[] min = scalar(args, 1);
+          return mapValues(vec(args, 0), true, (step, v) -> Math.max(min[step], v));
+        }
+      case "timestamp":
+        {
+          // Not a selector: every point carries its evaluation time.
+          return mapValues(vec(args, 0), true, (step, v) -> steps.at(step) / 1000.0);
+        }
       case "sort":
         return sort(vec(args, 0), false);
       case "sort_desc":
         return sort(vec(args, 0), true);
-      case "scalar": {
-        StepVector in = vec(args, 0);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-          int count = 0;
-          double value = Double.NaN;
-          for (StepSeries s : in.series) {
-            if (s.present[i]) {
-              count++;
-              value = s.values[i];
+      case "scalar":
+        {
+          StepVector in = vec(args, 0);
+          double[] out = new double[n];
+          for (int i = 0; i < n; i++) {
+            int count = 0;
+            double value = Double.NaN;
+            for (StepSeries s : in.series) {
+              if (s.present[i]) {
+                count++;
+                value = s.values[i];
+              }
             }
+            out[i] = count == 1 ? value : Double.NaN;
           }
-          out[i] = count == 1 ? value : Double.NaN;
+          return new ScalarSteps(out);
         }
-        return new ScalarSteps(out);
-      }
-      case "vector": {
-        StepVector out = new StepVector(n);
-        StepSeries s = new StepSeries(Labels.EMPTY, n);
-        double[] v = scalar(args, 0);
-        for (int i = 0; i < n; i++) {
-          s.set(i, v[i]);
+      case "vector":
+        {
+          StepVector out = new StepVector(n);
+          StepSeries s = new StepSeries(Labels.EMPTY, n);
+          double[] v = scalar(args, 0);
+          for (int i = 0; i < n; i++) {
+            s.set(i, v[i]);
+          }
+          out.series.add(s);
+          return out;
         }
-        out.series.add(s);
-        return out;
-      }
-      case "time": {
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-          out[i] = steps.at(i) / 1000.0;
+      case "time":
+        {
+          double[] out = new double[n];
+          for (int i = 0; i < n; i++) {
+            out[i] = steps.at(i) / 1000.0;
+          }
+          return new ScalarSteps(out);
         }
-        return new ScalarSteps(out);
-      }
       case "pi":
         return ScalarSteps.constant(Math.PI, n);
       case "label_replace":
         return LabelFunctions.labelReplace(
             vec(args, 0), str(args, 1), str(args, 2), str(args, 3), str(args, 4));
-      case "label_join": {
-        List<String> src = new ArrayList<>();
-        for (int i = 3; i < args.size(); i++) {
-          src.add(str(args, i));
+      case "label_join":
+        {
+          List<String> src = new ArrayList<>();
+          for (int i = 3; i < args.size(); i++) {
+            src.add(str(args, i));
+          }
+          return LabelFunctions.labelJoin(vec(args, 0), str(args, 1), str(args, 2), src);
         }
-        return LabelFunctions.labelJoin(vec(args, 0), str(args, 1), str(args, 2), src);
-      }
       case "histogram_quantile":
         return HistogramQuantile.eval(scalar(args, 0), vec(args, 1));
       case "histogram_count":
@@ -214,16 +230,17 @@ final class InstantFunctions {
       return in;
     }
     List<StepSeries> sorted = new ArrayList<>(in.series);
-    Comparator<StepSeries> byValue = (a, b) -> {
-      double x = a.values[0];
-      double y = b.values[0];
-      boolean xn = Double.isNaN(x);
-      boolean yn = Double.isNaN(y);
-      if (xn || yn) {
-        return Boolean.compare(xn, yn);
-      }
-      return descending ? Double.compare(y, x) : Double.compare(x, y);
-    };
+    Comparator<StepSeries> byValue =
+        (a, b) -> {
+          double x = a.values[0];
+          double y = b.values[0];
+          boolean xn = Double.isNaN(x);
+          boolean yn = Double.isNaN(y);
+          if (xn || yn) {
+            return Boolean.compare(xn, yn);
+          }
+          return descending ? Double.compare(y, x) : Double.compare(x, y);
+        };
     sorted.sort(byValue);
     return new StepVector(1, sorted);
   }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code label_replace} and {@code label_join}. The output labels of a series do not depend on
- * the step, so they are computed once per input series.
+ * {@code label_replace} and {@code label_join}. The output labels of a series do not depend on the
+ * step, so they are computed once per input series.
  *
  * <p>The regular expression is RE2 (Go's syntax and semantics, capture groups included), through
  * RE2/J; the replacement is expanded as Go's {@code Regexp.Expand} does ({@code $1}, {@code
@@ -24,8 +24,11 @@ final class LabelFunctions {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-          || (i > 0 && c >= '0' && c <= '9');
+      boolean ok =
+          c == '_'
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (i > 0 && c >= '0' && c <= '9');
       if (!ok) {
         return false;
       }
@@ -45,19 +48,16 @@ final class LabelFunctions {
       throw QueryException.execution("invalid destination label name in label_replace(): " + dst);
     }
     Map<String, Integer> named = pattern.namedGroups();
-    return relabel(in, labels -> {
-      String srcVal = orEmpty(labels.get(src));
-      Matcher m = pattern.matcher(srcVal);
-      if (!m.find()) {
-        return labels;
-      }
-      String res = expand(replacement, srcVal, m, named);
-      Labels.Builder b = labels.toBuilder().remove(dst);
-      if (!res.isEmpty()) {
-        b.set(dst, res);
-      }
-      return b.build();
-    });
+    return relabel(
+        in,
+        labels -> {
+          String srcVal = orEmpty(labels.get(src));
+          Matcher m = pattern.matcher(srcVal);
+          if (!m.find()) {
+            return labels;
+          }
+          return LabelSets.with(labels, dst, expand(replacement, srcVal, m, named));
+        });
   }
 
   static StepVector labelJoin(StepVector in, String dst, String sep, List<String> srcLabels) {
@@ -69,22 +69,18 @@ final class LabelFunctions {
     if (!isValidLabelName(dst)) {
       throw QueryException.execution("invalid destination label name in label_join(): " + dst);
     }
-    return relabel(in, labels -> {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < srcLabels.size(); i++) {
-        if (i > 0) {
-          sb.append(sep);
-        }
-        sb.append(orEmpty(labels.get(srcLabels.get(i))));
-      }
-      Labels.Builder b = labels.toBuilder();
-      if (sb.length() == 0) {
-        b.remove(dst);
-      } else {
-        b.set(dst, sb.toString());
-      }
-      return b.build();
-    });
+    return relabel(
+        in,
+        labels -> {
+          StringBuilder sb = new StringBuilder();
+          for (int i = 0; i < srcLabels.size(); i++) {
+            if (i > 0) {
+              sb.append(sep);
+            }
+            sb.append(orEmpty(labels.get(srcLabels.get(i))));
+          }
+          return LabelSets.with(labels, dst, sb.toString());
+        });
   }
 
   private static String orEmpty(String s) {

@@ -4,8 +4,8 @@ import dev.strata.tsdb.labels.Labels;
 import java.util.List;
 
 /**
- * A range vector: series with their points. Range query results are sorted by labels, as
- * Prometheus sorts them.
+ * A range vector: series with their points. Range query results are sorted by labels, as Prometheus
+ * sorts them.
  */
 public record Matrix(List<Series> series) implements Value {
   public Matrix {
@@ -13,8 +13,8 @@ public record Matrix(List<Series> series) implements Value {
   }
 
   /**
-   * One series of points in time order. The arrays are owned by the series; callers must not
-   * modify them.
+   * One series of points in time order. The arrays are owned by the series; callers must not modify
+   * them.
    */
   public record Series(Labels labels, long[] timestamps, double[] values) {
     public int size() {

@@ -2,8 +2,8 @@ package dev.strata.promql;
 
 /**
  * Per-query bookkeeping: the deadline, the samples held in memory against the limit, and the
- * statistics reported with the result. Samples are counted as Prometheus counts them: the points
- * of the intermediate results alive at a time, plus the window a range function is looking at.
+ * statistics reported with the result. Samples are counted as Prometheus counts them: the points of
+ * the intermediate results alive at a time, plus the window a range function is looking at.
  */
 final class QueryTracker {
   private final long deadlineNanos;

@@ -210,7 +210,8 @@ final class RangeFunctions {
     double tf = w.arg1;
     if (sf <= 0 || sf >= 1) {
       throw QueryException.execution(
-          String.format(Locale.ROOT, "invalid smoothing factor. Expected: 0 < sf < 1, got: %f", sf));
+          String.format(
+              Locale.ROOT, "invalid smoothing factor. Expected: 0 < sf < 1, got: %f", sf));
     }
     if (tf <= 0 || tf >= 1) {
       throw QueryException.execution(

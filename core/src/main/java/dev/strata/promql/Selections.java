@@ -40,7 +40,8 @@ final class Selections {
     for (int step = 0; step < steps; step++) {
       double kf = param[step];
       if (!(kf >= -9.223372036854776E18 && kf <= 9.223372036854776E18)) {
-        throw QueryException.execution("Scalar value " + GoFloats.formatPlain(kf) + " overflows int64");
+        throw QueryException.execution(
+            "Scalar value " + GoFloats.formatPlain(kf) + " overflows int64");
       }
       long k = (long) kf;
       if (k < 1) {
@@ -70,7 +71,10 @@ final class Selections {
     return out.compact();
   }
 
-  /** Whether series {@code a} ranks before {@code b} at {@code step}: larger (top) or smaller, NaN last. */
+  /**
+   * Whether series {@code a} ranks before {@code b} at {@code step}: larger (top) or smaller, NaN
+   * last.
+   */
   private static boolean better(StepVector in, int step, int a, int b, boolean top) {
     double x = in.series.get(a).values[step];
     double y = in.series.get(b).values[step];
@@ -81,8 +85,8 @@ final class Selections {
   }
 
   /**
-   * Moves the {@code take} best of {@code candidates[0..m)} to the front, best first, keeping
-   * input order among equals: insertion into a sorted prefix, linear in m for a small k.
+   * Moves the {@code take} best of {@code candidates[0..m)} to the front, best first, keeping input
+   * order among equals: insertion into a sorted prefix, linear in m for a small k.
    */
   private static void selectBest(
       StepVector in, int step, int[] candidates, int m, int take, boolean top) {
@@ -92,7 +96,8 @@ final class Selections {
       for (int i = 0; i < m; i++) {
         boxed[i] = candidates[i];
       }
-      Arrays.sort(boxed, (a, b) -> better(in, step, a, b, top) ? -1 : better(in, step, b, a, top) ? 1 : 0);
+      Arrays.sort(
+          boxed, (a, b) -> better(in, step, a, b, top) ? -1 : better(in, step, b, a, top) ? 1 : 0);
       for (int i = 0; i < m; i++) {
         candidates[i] = boxed[i];
       }

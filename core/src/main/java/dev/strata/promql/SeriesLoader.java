@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Resolves a selector once through the index and decodes every selected sample once into
- * primitive arrays, for the whole time range the query needs from it.
+ * Resolves a selector once through the index and decodes every selected sample once into primitive
+ * arrays, for the whole time range the query needs from it.
  */
 final class SeriesLoader {
   private final Queryable queryable;
@@ -72,7 +72,8 @@ final class SeriesLoader {
     } catch (QueryException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new QueryException(QueryException.ErrorType.INTERNAL, "expanding series: " + e.getMessage(), e);
+      throw new QueryException(
+          QueryException.ErrorType.INTERNAL, "expanding series: " + e.getMessage(), e);
     }
     return out;
   }

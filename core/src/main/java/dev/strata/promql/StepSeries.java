@@ -4,8 +4,8 @@ import dev.strata.tsdb.labels.Labels;
 
 /**
  * One series of an instant-vector expression evaluated at every step: its value at the steps where
- * it has one. Values and presence are primitive arrays indexed by step, so stepping through a
- * range query allocates nothing per point.
+ * it has one. Values and presence are primitive arrays indexed by step, so stepping through a range
+ * query allocates nothing per point.
  */
 final class StepSeries {
   final Labels labels;

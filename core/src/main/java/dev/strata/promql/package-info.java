@@ -16,8 +16,8 @@
  * closed window {@code [t - range, t]} without markers; subquery steps are aligned to the epoch;
  * {@code rate}/{@code increase}/{@code delta} extrapolate as Prometheus does; range results are
  * sorted by labels and instant results are left in evaluation order. Native histograms are out of
- * scope: Strata stores float samples, and {@code histogram_count}, {@code histogram_sum} and
- * {@code histogram_fraction} return nothing over them, as in 2.42.
+ * scope: Strata stores float samples, and {@code histogram_count}, {@code histogram_sum} and {@code
+ * histogram_fraction} return nothing over them, as in 2.42.
  *
  * <p>Evaluation works on all steps of a query at once: each selector is resolved through the index
  * once, its samples decoded once into primitive arrays, and every operator then walks those arrays

@@ -31,7 +31,9 @@ class AggregationProperties {
   private static InMemoryQueryable store(List<Double> values, int jobs) {
     InMemoryQueryable q = new InMemoryQueryable();
     for (int i = 0; i < values.size(); i++) {
-      q.add(Labels.of("__name__", "m", "job", "j" + (i % jobs), "inst", String.valueOf(i)), T,
+      q.add(
+          Labels.of("__name__", "m", "job", "j" + (i % jobs), "inst", String.valueOf(i)),
+          T,
           values.get(i));
     }
     return q;
@@ -57,7 +59,9 @@ class AggregationProperties {
 
   private static void assertClose(double expected, double actual, String what) {
     double tolerance = 1e-9 * Math.max(1, Math.abs(expected));
-    assertTrue(Math.abs(expected - actual) <= tolerance, what + ": expected " + expected + " got " + actual);
+    assertTrue(
+        Math.abs(expected - actual) <= tolerance,
+        what + ": expected " + expected + " got " + actual);
   }
 
   @Property(tries = 200)
@@ -97,10 +101,13 @@ class AggregationProperties {
       assertEquals(sorted[0], min.get(job), "min " + job);
       assertEquals(sorted[v.length - 1], max.get(job), "max " + job);
       assertEquals(v.length, count.get(job), "count " + job);
-      assertTrue(Math.abs(Math.sqrt(squares / v.length) - stddev.get(job))
-          <= 1e-6 * Math.max(1, Math.sqrt(squares / v.length)), "stddev " + job);
-      assertTrue(Math.abs(squares / v.length - stdvar.get(job))
-          <= 1e-6 * Math.max(1, squares / v.length), "stdvar " + job);
+      assertTrue(
+          Math.abs(Math.sqrt(squares / v.length) - stddev.get(job))
+              <= 1e-6 * Math.max(1, Math.sqrt(squares / v.length)),
+          "stddev " + job);
+      assertTrue(
+          Math.abs(squares / v.length - stdvar.get(job)) <= 1e-6 * Math.max(1, squares / v.length),
+          "stdvar " + job);
       assertClose(q, median.get(job), "quantile " + job);
     }
   }
@@ -120,7 +127,9 @@ class AggregationProperties {
     for (Map.Entry<String, List<Double>> g : byJob(values, jobs).entrySet()) {
       List<Double> expected = new ArrayList<>(g.getValue());
       expected.sort((a, b) -> Double.compare(b, a));
-      assertEquals(expected.subList(0, Math.min(k, expected.size())), got.get(g.getKey()),
+      assertEquals(
+          expected.subList(0, Math.min(k, expected.size())),
+          got.get(g.getKey()),
           "topk of " + g.getKey());
     }
   }

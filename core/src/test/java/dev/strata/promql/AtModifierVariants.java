@@ -23,8 +23,19 @@ import java.util.Set;
 final class AtModifierVariants {
   private AtModifierVariants() {}
 
-  private static final Set<String> UNSAFE = Set.of("days_in_month", "day_of_month", "day_of_week",
-      "day_of_year", "hour", "minute", "month", "year", "predict_linear", "time", "timestamp");
+  private static final Set<String> UNSAFE =
+      Set.of(
+          "days_in_month",
+          "day_of_month",
+          "day_of_week",
+          "day_of_year",
+          "hour",
+          "minute",
+          "month",
+          "year",
+          "predict_linear",
+          "time",
+          "timestamp");
 
   record Variant(Expr expr, long timeMs) {}
 
@@ -33,9 +44,10 @@ final class AtModifierVariants {
       return List.of();
     }
     Expr pinned = pin(expr, AtModifier.at(timeMs));
-    long[] times = timeMs == 0
-        ? new long[] {-1000, 0, 1000}
-        : new long[] {-10 * timeMs, 0, timeMs / 5, timeMs, 10 * timeMs};
+    long[] times =
+        timeMs == 0
+            ? new long[] {-1000, 0, 1000}
+            : new long[] {-10 * timeMs, 0, timeMs / 5, timeMs, 10 * timeMs};
     List<Variant> out = new ArrayList<>();
     for (long t : times) {
       out.add(new Variant(pinned, t));
@@ -89,19 +101,33 @@ final class AtModifierVariants {
 
   private static Expr pin(Expr e, AtModifier at) {
     if (e instanceof VectorSelector v) {
-      return v.at().isSet() ? v
+      return v.at().isSet()
+          ? v
           : new VectorSelector(v.name(), v.matchers(), v.offsetMs(), at, v.positionRange());
     } else if (e instanceof MatrixSelector m) {
-      return new MatrixSelector((VectorSelector) pin(m.selector(), at), m.rangeMs(), m.positionRange());
+      return new MatrixSelector(
+          (VectorSelector) pin(m.selector(), at), m.rangeMs(), m.positionRange());
     } else if (e instanceof SubqueryExpr s) {
       // Selectors inside a subquery keep their times; the subquery itself is pinned.
-      return s.at().isSet() ? s
-          : new SubqueryExpr(s.expr(), s.rangeMs(), s.stepMs(), s.offsetMs(), at, s.positionRange());
+      return s.at().isSet()
+          ? s
+          : new SubqueryExpr(
+              s.expr(), s.rangeMs(), s.stepMs(), s.offsetMs(), at, s.positionRange());
     } else if (e instanceof AggregateExpr a) {
-      return new AggregateExpr(a.op(), pin(a.expr(), at), a.param() == null ? null : pin(a.param(), at),
-          a.grouping(), a.without(), a.positionRange());
+      return new AggregateExpr(
+          a.op(),
+          pin(a.expr(), at),
+          a.param() == null ? null : pin(a.param(), at),
+          a.grouping(),
+          a.without(),
+          a.positionRange());
     } else if (e instanceof BinaryExpr b) {
-      return new BinaryExpr(b.op(), pin(b.lhs(), at), pin(b.rhs(), at), b.matching(), b.returnBool(),
+      return new BinaryExpr(
+          b.op(),
+          pin(b.lhs(), at),
+          pin(b.rhs(), at),
+          b.matching(),
+          b.returnBool(),
           b.positionRange());
     } else if (e instanceof ParenExpr p) {
       return new ParenExpr(pin(p.expr(), at), p.positionRange());

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Against a real Prometheus 2.42 over the same block: range and instant queries give the same
- * series, timestamps and values (within a relative 1e-6), and the same errors. The data mimics
- * the shapes of PromLabs' demo service (gauges, counters with resets, classic histograms, a
- * metric with gaps); the queries are Strata's own list plus, where the reference data beside the
- * repository has it, the compliance tester's list with its variants expanded.
+ * series, timestamps and values (within a relative 1e-6), and the same errors. The data mimics the
+ * shapes of PromLabs' demo service (gauges, counters with resets, classic histograms, a metric with
+ * gaps); the queries are Strata's own list plus, where the reference data beside the repository has
+ * it, the compliance tester's list with its variants expanded.
  */
 @Interop
 class EnginePrometheusInteropTest {
@@ -45,52 +45,94 @@ class EnginePrometheusInteropTest {
   private static final int SCRAPES = 720; // one hour at 5s
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final Map<String, List<String>> VARIANTS = Map.ofEntries(
-      Map.entry("simpleAggrOp", List.of("sum", "avg", "max", "min", "count", "stddev", "stdvar", "group")),
-      Map.entry("topBottomOp", List.of("topk", "bottomk")),
-      Map.entry("quantile", List.of("-0.5", "0.1", "0.5", "0.75", "0.95", "0.90", "0.99", "1", "1.5")),
-      Map.entry("binOp", List.of("+", "-", "*", "/", "%", "^", "==", "!=", ">", "<", ">=", "<=", "atan2")),
-      Map.entry("compBinOp", List.of("==", "!=", ">", "<", ">=", "<=")),
-      Map.entry("arithBinOp", List.of("+", "-", "*", "/", "%", "^", "atan2")),
-      Map.entry("simpleTimeAggrOp", List.of("avg", "sum", "max", "min", "count", "stddev", "stdvar",
-          "absent", "present", "last")),
-      Map.entry("range", List.of("1s", "15s", "1m", "5m", "15m", "1h")),
-      Map.entry("offset", List.of("1m", "5m", "10m")),
-      Map.entry("simpleMathFunc", List.of("abs", "ceil", "floor", "exp", "sqrt", "ln", "log2", "log10",
-          "round", "sgn", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
-          "acosh", "atanh", "deg", "rad")),
-      Map.entry("extrapolatedRateFunc", List.of("delta", "rate", "increase")),
-      Map.entry("instantRateFunc", List.of("idelta", "irate")),
-      Map.entry("clampFunc", List.of("clamp_min", "clamp_max")),
-      Map.entry("dateFunc", List.of("day_of_month", "day_of_week", "day_of_year", "days_in_month",
-          "hour", "minute", "month", "year")),
-      Map.entry("smoothingFactor", List.of("0.1", "0.5", "0.8")),
-      Map.entry("trendFactor", List.of("0.1", "0.5", "0.8")));
+  private static final Map<String, List<String>> VARIANTS =
+      Map.ofEntries(
+          Map.entry(
+              "simpleAggrOp",
+              List.of("sum", "avg", "max", "min", "count", "stddev", "stdvar", "group")),
+          Map.entry("topBottomOp", List.of("topk", "bottomk")),
+          Map.entry(
+              "quantile",
+              List.of("-0.5", "0.1", "0.5", "0.75", "0.95", "0.90", "0.99", "1", "1.5")),
+          Map.entry(
+              "binOp",
+              List.of("+", "-", "*", "/", "%", "^", "==", "!=", ">", "<", ">=", "<=", "atan2")),
+          Map.entry("compBinOp", List.of("==", "!=", ">", "<", ">=", "<=")),
+          Map.entry("arithBinOp", List.of("+", "-", "*", "/", "%", "^", "atan2")),
+          Map.entry(
+              "simpleTimeAggrOp",
+              List.of(
+                  "avg", "sum", "max", "min", "count", "stddev", "stdvar", "absent", "present",
+                  "last")),
+          Map.entry("range", List.of("1s", "15s", "1m", "5m", "15m", "1h")),
+          Map.entry("offset", List.of("1m", "5m", "10m")),
+          Map.entry(
+              "simpleMathFunc",
+              List.of(
+                  "abs", "ceil", "floor", "exp", "sqrt", "ln", "log2", "log10", "round", "sgn",
+                  "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+                  "acosh", "atanh", "deg", "rad")),
+          Map.entry("extrapolatedRateFunc", List.of("delta", "rate", "increase")),
+          Map.entry("instantRateFunc", List.of("idelta", "irate")),
+          Map.entry("clampFunc", List.of("clamp_min", "clamp_max")),
+          Map.entry(
+              "dateFunc",
+              List.of(
+                  "day_of_month",
+                  "day_of_week",
+                  "day_of_year",
+                  "days_in_month",
+                  "hour",
+                  "minute",
+                  "month",
+                  "year")),
+          Map.entry("smoothingFactor", List.of("0.1", "0.5", "0.8")),
+          Map.entry("trendFactor", List.of("0.1", "0.5", "0.8")));
 
-  private static final List<String> OWN_QUERIES = List.of(
-      "demo_memory_usage_bytes", "rate(demo_cpu_usage_seconds_total[5m])",
-      "sum by (instance) (rate(demo_cpu_usage_seconds_total[1m]))",
-      "histogram_quantile(0.9, sum by (le) (rate(demo_api_request_duration_seconds_bucket[5m])))",
-      "count_values(\"value\", demo_num_cpus)", "count_values without(instance) (\"value\", demo_num_cpus)",
-      "sum_over_time(demo_memory_usage_bytes[5m:30s])", "rate(demo_cpu_usage_seconds_total[5m] @ 1700002000)",
-      "demo_memory_usage_bytes @ end()", "max_over_time(demo_memory_usage_bytes[1m:7s] offset 3m)",
-      "demo_intermittent_metric offset -2m", "absent_over_time(demo_intermittent_metric[1m])",
-      "present_over_time(demo_intermittent_metric[2m])", "last_over_time(demo_intermittent_metric[10m])",
-      "demo_memory_usage_bytes and on(instance) demo_num_cpus > 5",
-      "demo_memory_usage_bytes unless on(instance) demo_num_cpus > 5", "demo_num_cpus or demo_disk_usage_bytes",
-      "scalar(sum(demo_num_cpus)) * demo_num_cpus", "stddev_over_time(demo_disk_usage_bytes[10m])",
-      "quantile_over_time(0.3, rate(demo_cpu_usage_seconds_total[1m])[10m:])",
-      "topk(2, rate(demo_cpu_usage_seconds_total[1m]))", "deriv(demo_cpu_usage_seconds_total[3m])",
-      "predict_linear(demo_cpu_usage_seconds_total[3m], 3600)", "changes(demo_cpu_usage_seconds_total[10m])",
-      "timestamp(demo_intermittent_metric)", "label_join(demo_num_cpus, \"x\", \",\", \"instance\", \"job\")",
-      "round(demo_cpu_usage_seconds_total, 0.3)", "-demo_num_cpus", "demo_num_cpus % 3 == bool 1",
-      "sum by (instance) (demo_memory_usage_bytes) / on(instance) group_right sum by (instance, type) (demo_memory_usage_bytes)",
-      "holt_winters(demo_disk_usage_bytes[10m], 0.3, 0.6)",
-      "demo_api_request_duration_seconds_count / ignoring(le) demo_api_request_duration_seconds_bucket",
-      "demo_api_request_duration_seconds_bucket / ignoring(le) group_left demo_api_request_duration_seconds_count",
-      "timestamp(demo_memory_usage_bytes @ 1700001000)", "quantile(0.5, demo_num_cpus / 0)",
-      "avg by (instance) (demo_memory_usage_bytes * Inf or demo_memory_usage_bytes * -Inf)",
-      "absent(demo_memory_usage_bytes{job=\"x\", type=~\"y\", instance=\"a\", instance=\"b\"})");
+  private static final List<String> OWN_QUERIES =
+      List.of(
+          "demo_memory_usage_bytes",
+          "rate(demo_cpu_usage_seconds_total[5m])",
+          "sum by (instance) (rate(demo_cpu_usage_seconds_total[1m]))",
+          "histogram_quantile(0.9, sum by (le)"
+              + " (rate(demo_api_request_duration_seconds_bucket[5m])))",
+          "count_values(\"value\", demo_num_cpus)",
+          "count_values without(instance) (\"value\", demo_num_cpus)",
+          "sum_over_time(demo_memory_usage_bytes[5m:30s])",
+          "rate(demo_cpu_usage_seconds_total[5m] @ 1700002000)",
+          "demo_memory_usage_bytes @ end()",
+          "max_over_time(demo_memory_usage_bytes[1m:7s] offset 3m)",
+          "demo_intermittent_metric offset -2m",
+          "absent_over_time(demo_intermittent_metric[1m])",
+          "present_over_time(demo_intermittent_metric[2m])",
+          "last_over_time(demo_intermittent_metric[10m])",
+          "demo_memory_usage_bytes and on(instance) demo_num_cpus > 5",
+          "demo_memory_usage_bytes unless on(instance) demo_num_cpus > 5",
+          "demo_num_cpus or demo_disk_usage_bytes",
+          "scalar(sum(demo_num_cpus)) * demo_num_cpus",
+          "stddev_over_time(demo_disk_usage_bytes[10m])",
+          "quantile_over_time(0.3, rate(demo_cpu_usage_seconds_total[1m])[10m:])",
+          "topk(2, rate(demo_cpu_usage_seconds_total[1m]))",
+          "deriv(demo_cpu_usage_seconds_total[3m])",
+          "predict_linear(demo_cpu_usage_seconds_total[3m], 3600)",
+          "changes(demo_cpu_usage_seconds_total[10m])",
+          "timestamp(demo_intermittent_metric)",
+          "label_join(demo_num_cpus, \"x\", \",\", \"instance\", \"job\")",
+          "round(demo_cpu_usage_seconds_total, 0.3)",
+          "-demo_num_cpus",
+          "demo_num_cpus % 3 == bool 1",
+          "sum by (instance) (demo_memory_usage_bytes) / on(instance) group_right sum by (instance,"
+              + " type) (demo_memory_usage_bytes)",
+          "holt_winters(demo_disk_usage_bytes[10m], 0.3, 0.6)",
+          "demo_api_request_duration_seconds_count / ignoring(le)"
+              + " demo_api_request_duration_seconds_bucket",
+          "demo_api_request_duration_seconds_bucket / ignoring(le) group_left"
+              + " demo_api_request_duration_seconds_count",
+          "timestamp(demo_memory_usage_bytes @ 1700001000)",
+          "quantile(0.5, demo_num_cpus / 0)",
+          "avg by (instance) (demo_memory_usage_bytes * Inf or demo_memory_usage_bytes * -Inf)",
+          "absent(demo_memory_usage_bytes{job=\"x\", type=~\"y\", instance=\"a\","
+              + " instance=\"b\"})");
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -107,25 +149,44 @@ class EnginePrometheusInteropTest {
     List<String> mismatches = new ArrayList<>();
     AtomicInteger port = new AtomicInteger();
     Engine engine = new Engine();
-    try (PrometheusServer server = PrometheusServer.start(dir, blocks, p -> {
-          port.set(p);
-          return "global:\n  scrape_interval: 5s\n";
-        });
+    try (PrometheusServer server =
+            PrometheusServer.start(
+                dir,
+                blocks,
+                p -> {
+                  port.set(p);
+                  return "global:\n  scrape_interval: 5s\n";
+                });
         Tsdb tsdb = Tsdb.open(strataData, TsdbOptions.defaults())) {
       URI base = URI.create("http://127.0.0.1:" + port.get());
       long start = T0 + 333_333;
       long end = T0 + 3_599_000;
       for (String q : queries) {
-        compare(q, "range", prometheus(base, "query_range", Map.of("query", q, "start", seconds(start),
-                "end", seconds(end), "step", "7")),
-            () -> engine.rangeQuery(tsdb::querier, q, start, end, 7000).value(), mismatches);
+        compare(
+            q,
+            "range",
+            prometheus(
+                base,
+                "query_range",
+                Map.of("query", q, "start", seconds(start), "end", seconds(end), "step", "7")),
+            () -> engine.rangeQuery(tsdb::querier, q, start, end, 7000).value(),
+            mismatches);
         long at = T0 + 1_800_000;
-        compare(q, "instant", prometheus(base, "query", Map.of("query", q, "time", seconds(at))),
-            () -> engine.instantQuery(tsdb::querier, q, at).value(), mismatches);
+        compare(
+            q,
+            "instant",
+            prometheus(base, "query", Map.of("query", q, "time", seconds(at))),
+            () -> engine.instantQuery(tsdb::querier, q, at).value(),
+            mismatches);
       }
     }
-    assertTrue(mismatches.isEmpty(), mismatches.size() + " of " + 2 * queries.size()
-        + " evaluations differ:\n" + String.join("\n", mismatches.subList(0, Math.min(20, mismatches.size()))));
+    assertTrue(
+        mismatches.isEmpty(),
+        mismatches.size()
+            + " of "
+            + 2 * queries.size()
+            + " evaluations differ:\n"
+            + String.join("\n", mismatches.subList(0, Math.min(20, mismatches.size()))));
   }
 
   private static String seconds(long ms) {
@@ -136,10 +197,16 @@ class EnginePrometheusInteropTest {
   private static List<String> queries() throws Exception {
     List<String> out = new ArrayList<>(OWN_QUERIES);
     Path workingDir = Path.of("").toAbsolutePath();
-    Path list = Stream.of(workingDir.resolve("../shared"), workingDir.resolve("../../shared"))
-        .map(p -> p.normalize().resolve(
-            "promql-compliance/promql-test-queries.pre-3baf696-with-holt_winters.yml"))
-        .filter(Files::isRegularFile).findFirst().orElse(null);
+    Path list =
+        Stream.of(workingDir.resolve("../shared"), workingDir.resolve("../../shared"))
+            .map(
+                p ->
+                    p.normalize()
+                        .resolve(
+                            "promql-compliance/promql-test-queries.pre-3baf696-with-holt_winters.yml"))
+            .filter(Files::isRegularFile)
+            .findFirst()
+            .orElse(null);
     if (list == null) {
       return out;
     }
@@ -176,20 +243,25 @@ class EnginePrometheusInteropTest {
     }
   }
 
-  private JsonNode prometheus(URI base, String endpoint, Map<String, String> params) throws Exception {
+  private JsonNode prometheus(URI base, String endpoint, Map<String, String> params)
+      throws Exception {
     StringBuilder form = new StringBuilder();
     for (Map.Entry<String, String> e : params.entrySet()) {
       if (form.length() > 0) {
         form.append('&');
       }
-      form.append(e.getKey()).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+      form.append(e.getKey())
+          .append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
     }
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/" + endpoint))
-            .timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/api/v1/" + endpoint))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
   }
 
@@ -255,8 +327,12 @@ class EnginePrometheusInteropTest {
     };
   }
 
-  private static void compare(String q, String mode, JsonNode prom,
-      java.util.concurrent.Callable<Value> strata, List<String> mismatches) {
+  private static void compare(
+      String q,
+      String mode,
+      JsonNode prom,
+      java.util.concurrent.Callable<Value> strata,
+      List<String> mismatches) {
     Value ours = null;
     String ourError = null;
     try {
@@ -272,7 +348,8 @@ class EnginePrometheusInteropTest {
       if (ourError == null) {
         mismatches.add(where + "Prometheus fails (" + theirs + "), Strata does not");
       } else if (!theirs.equals(ourError)) {
-        mismatches.add(where + "errors differ:\n    prometheus: " + theirs + "\n    strata:     " + ourError);
+        mismatches.add(
+            where + "errors differ:\n    prometheus: " + theirs + "\n    strata:     " + ourError);
       }
       return;
     }
@@ -283,11 +360,16 @@ class EnginePrometheusInteropTest {
     Map<String, Map<Long, Double>> expected = fromPrometheus(prom.path("data"));
     Map<String, Map<Long, Double>> actual = fromStrata(ours);
     if (!expected.keySet().equals(actual.keySet())) {
-      mismatches.add(where + "series differ:\n    prometheus: " + expected.keySet()
-          + "\n    strata:     " + actual.keySet());
+      mismatches.add(
+          where
+              + "series differ:\n    prometheus: "
+              + expected.keySet()
+              + "\n    strata:     "
+              + actual.keySet());
       return;
     }
-    if (mode.equals("range") && !new ArrayList<>(expected.keySet()).equals(new ArrayList<>(actual.keySet()))) {
+    if (mode.equals("range")
+        && !new ArrayList<>(expected.keySet()).equals(new ArrayList<>(actual.keySet()))) {
       mismatches.add(where + "range result not sorted as Prometheus sorts it");
     }
     for (Map.Entry<String, Map<Long, Double>> e : expected.entrySet()) {
@@ -299,10 +381,13 @@ class EnginePrometheusInteropTest {
       for (Map.Entry<Long, Double> p : e.getValue().entrySet()) {
         double x = p.getValue();
         double y = a.get(p.getKey());
-        boolean same = (Double.isNaN(x) && Double.isNaN(y)) || x == y
-            || Math.abs(x - y) <= 1e-6 * Math.max(Math.abs(x), Math.abs(y));
+        boolean same =
+            (Double.isNaN(x) && Double.isNaN(y))
+                || x == y
+                || Math.abs(x - y) <= 1e-6 * Math.max(Math.abs(x), Math.abs(y));
         if (!same) {
-          mismatches.add(where + e.getKey() + " at " + p.getKey() + ": prometheus " + x + ", strata " + y);
+          mismatches.add(
+              where + e.getKey() + " at " + p.getKey() + ": prometheus " + x + ", strata " + y);
           return;
         }
       }
@@ -353,7 +438,9 @@ class EnginePrometheusInteropTest {
           batch[i] = last;
         }
         series(w, "demo_batch_last_success_timestamp_seconds", base, batch);
-        String[] bounds = {"0.0001", "0.00015", "0.0002", "0.0005", "0.001", "0.01", "0.1", "1", "+Inf"};
+        String[] bounds = {
+          "0.0001", "0.00015", "0.0002", "0.0005", "0.001", "0.01", "0.1", "1", "+Inf"
+        };
         for (String path : List.of("/api/foo", "/api/bar")) {
           for (String method : List.of("GET", "POST")) {
             String h = base + ",method=\"" + method + "\",path=\"" + path + "\",status=\"200\"";
@@ -374,7 +461,11 @@ class EnginePrometheusInteropTest {
               }
             }
             for (int b = 0; b < bounds.length; b++) {
-              series(w, "demo_api_request_duration_seconds_bucket", h + ",le=\"" + bounds[b] + "\"", buckets[b]);
+              series(
+                  w,
+                  "demo_api_request_duration_seconds_bucket",
+                  h + ",le=\"" + bounds[b] + "\"",
+                  buckets[b]);
             }
             series(w, "demo_api_request_duration_seconds_count", h, buckets[bounds.length - 1]);
           }
@@ -389,7 +480,8 @@ class EnginePrometheusInteropTest {
     }
   }
 
-  private static void series(BufferedWriter w, String name, String labels, double[] values) throws Exception {
+  private static void series(BufferedWriter w, String name, String labels, double[] values)
+      throws Exception {
     for (int i = 0; i < values.length; i++) {
       if (Double.isNaN(values[i])) {
         continue;

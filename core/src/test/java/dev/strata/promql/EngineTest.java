@@ -46,7 +46,8 @@ class EngineTest {
     for (int i = 0; i <= 4; i++) {
       app.append(Labels.of("__name__", "http_requests", "path", "/bar"), i * 300_000L, i * 1.0);
     }
-    app.append(Labels.of("__name__", "http_requests", "path", "/bar"), 5 * 300_000L, StaleMarker.VALUE);
+    app.append(
+        Labels.of("__name__", "http_requests", "path", "/bar"), 5 * 300_000L, StaleMarker.VALUE);
     app.commit();
   }
 
@@ -56,8 +57,12 @@ class EngineTest {
   }
 
   private static VectorSelector sel(String name) {
-    return new VectorSelector(name, List.of(LabelMatcher.equal("__name__", name)), 0,
-        AtModifier.NONE, PositionRange.NONE);
+    return new VectorSelector(
+        name,
+        List.of(LabelMatcher.equal("__name__", name)),
+        0,
+        AtModifier.NONE,
+        PositionRange.NONE);
   }
 
   private static Call call(String fn, Expr... args) {
@@ -73,14 +78,19 @@ class EngineTest {
     Vector v = (Vector) engine.instantQuery(tsdb::querier, sel("http_requests"), 1_500_000).value();
     assertEquals(1, v.size(), v.toString());
     assertEquals(50.0, v.samples().get(0).value());
-    Vector before = (Vector) engine.instantQuery(tsdb::querier, sel("http_requests"), 1_499_999).value();
+    Vector before =
+        (Vector) engine.instantQuery(tsdb::querier, sel("http_requests"), 1_499_999).value();
     assertEquals(2, before.size());
   }
 
   @Test
   void rateExtrapolates() {
-    Vector v = (Vector) engine.instantQuery(tsdb::querier,
-        call("rate", range("http_requests", 3_000_000)), 3_000_000).value();
+    Vector v =
+        (Vector)
+            engine
+                .instantQuery(
+                    tsdb::querier, call("rate", range("http_requests", 3_000_000)), 3_000_000)
+                .value();
     assertEquals(2, v.size(), v.toString());
     // /bar starts at the window start (no extension there) and ends 30m early: half an interval.
     assertEquals(Labels.of("path", "/bar"), v.samples().get(0).labels());
@@ -91,8 +101,14 @@ class EngineTest {
 
   @Test
   void rangeQueryMatchesInstantQueries() {
-    Expr e = new AggregateExpr(AggregateOp.SUM, call("increase", range("http_requests", 600_000)),
-        null, List.of(), false, PositionRange.NONE);
+    Expr e =
+        new AggregateExpr(
+            AggregateOp.SUM,
+            call("increase", range("http_requests", 600_000)),
+            null,
+            List.of(),
+            false,
+            PositionRange.NONE);
     Matrix m = (Matrix) engine.rangeQuery(tsdb::querier, e, 0, 3_000_000, 60_000).value();
     Matrix.Series s = m.series().get(0);
     for (int i = 0; i < s.size(); i++) {
@@ -103,31 +119,74 @@ class EngineTest {
 
   @Test
   void subqueryAndAtModifier() {
-    Expr sq = new SubqueryExpr(sel("http_requests"), 600_000, 300_000, 0, AtModifier.NONE,
-        PositionRange.NONE);
-    Vector v = (Vector) engine.instantQuery(tsdb::querier, call("sum_over_time", sq), 3_000_000).value();
+    Expr sq =
+        new SubqueryExpr(
+            sel("http_requests"), 600_000, 300_000, 0, AtModifier.NONE, PositionRange.NONE);
+    Vector v =
+        (Vector) engine.instantQuery(tsdb::querier, call("sum_over_time", sq), 3_000_000).value();
     assertEquals(90 + 100 + 80.0, v.samples().get(0).value());
-    VectorSelector at = new VectorSelector("http_requests",
-        List.of(LabelMatcher.equal("__name__", "http_requests")), 0, AtModifier.at(600_000),
-        PositionRange.NONE);
+    VectorSelector at =
+        new VectorSelector(
+            "http_requests",
+            List.of(LabelMatcher.equal("__name__", "http_requests")),
+            0,
+            AtModifier.at(600_000),
+            PositionRange.NONE);
     Vector pinned = (Vector) engine.instantQuery(tsdb::querier, at, 3_000_000).value();
     assertEquals(2, pinned.size());
   }
 
   @Test
   void matchingErrors() {
-    Expr e = new BinaryExpr(BinaryOp.ADD, sel("http_requests"),
-        new NumberLiteral(1, PositionRange.NONE), null, false, PositionRange.NONE);
+    Expr e =
+        new BinaryExpr(
+            BinaryOp.ADD,
+            sel("http_requests"),
+            new NumberLiteral(1, PositionRange.NONE),
+            null,
+            false,
+            PositionRange.NONE);
     Vector v = (Vector) engine.instantQuery(tsdb::querier, e, 600_000).value();
     assertEquals(2, v.size());
     Appender app = tsdb.appender();
     app.append(Labels.of("__name__", "http_other", "path", "/foo"), 600_000, 1);
     app.commit();
-    QueryException ex = assertThrows(QueryException.class, () -> engine.instantQuery(
-        tsdb::querier, call("ceil", new VectorSelector(null,
-            List.of(LabelMatcher.regex("__name__", "http_.*")), 0, AtModifier.NONE,
-            PositionRange.NONE)), 600_000));
+    QueryException ex =
+        assertThrows(
+            QueryException.class,
+            () ->
+                engine.instantQuery(
+                    tsdb::querier,
+                    call(
+                        "ceil",
+                        new VectorSelector(
+                            null,
+                            List.of(LabelMatcher.regex("__name__", "http_.*")),
+                            0,
+                            AtModifier.NONE,
+                            PositionRange.NONE)),
+                    600_000));
     assertEquals("vector cannot contain metrics with the same labelset", ex.getMessage());
     assertEquals(QueryException.ErrorType.EXECUTION, ex.type());
+  }
+
+  @Test
+  void labelFunctionsMayWriteAnyValueEvenAMetricNameStorageWouldRefuse() {
+    Vector v =
+        (Vector)
+            engine
+                .instantQuery(
+                    tsdb::querier,
+                    "label_replace(http_requests{path=\"/foo\"}, \"__name__\", \"not-a-metric $1\","
+                        + " \"path\", \"/(.*)\")",
+                    600_000)
+                .value();
+    assertEquals("not-a-metric foo", v.samples().get(0).labels().get("__name__"));
+    Vector counted =
+        (Vector)
+            engine
+                .instantQuery(tsdb::querier, "count_values(\"__name__\", http_requests)", 600_000)
+                .value();
+    assertEquals(2, counted.size(), counted.toString());
   }
 }

@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A PromQL test script of Prometheus's {@code promql/testdata}: {@code load <interval>} with
- * series lines, {@code clear}, and {@code eval[_fail|_ordered] instant at <duration> <expr>}
- * followed by the expected samples or scalar.
+ * A PromQL test script of Prometheus's {@code promql/testdata}: {@code load <interval>} with series
+ * lines, {@code clear}, and {@code eval[_fail|_ordered] instant at <duration> <expr>} followed by
+ * the expected samples or scalar.
  */
 final class PromqlScript {
   private static final Pattern LOAD = Pattern.compile("^load\\s+(.+?)$");
@@ -88,8 +88,15 @@ final class PromqlScript {
           Double v = d.values().isEmpty() ? null : d.values().get(0);
           expected.put(d.labels(), new Expected(j, v == null ? Double.NaN : v));
         }
-        cmds.add(new Eval(line, m.group(3), parseDuration(m.group(2)),
-            "fail".equals(m.group(1)), "ordered".equals(m.group(1)), expected, scalar));
+        cmds.add(
+            new Eval(
+                line,
+                m.group(3),
+                parseDuration(m.group(2)),
+                "fail".equals(m.group(1)),
+                "ordered".equals(m.group(1)),
+                expected,
+                scalar));
       } else {
         throw new IllegalArgumentException("line " + (i + 1) + ": invalid command " + l);
       }
@@ -135,15 +142,17 @@ final class PromqlScript {
       }
       end = m.end();
       long n = Long.parseLong(m.group(1));
-      total += n * switch (m.group(2)) {
-        case "ms" -> 1L;
-        case "s" -> 1000L;
-        case "m" -> 60_000L;
-        case "h" -> 3_600_000L;
-        case "d" -> 86_400_000L;
-        case "w" -> 7 * 86_400_000L;
-        default -> 365 * 86_400_000L;
-      };
+      total +=
+          n
+              * switch (m.group(2)) {
+                case "ms" -> 1L;
+                case "s" -> 1000L;
+                case "m" -> 60_000L;
+                case "h" -> 3_600_000L;
+                case "d" -> 86_400_000L;
+                case "w" -> 7 * 86_400_000L;
+                default -> 365 * 86_400_000L;
+              };
     }
     if (end != s.length() || s.isEmpty()) {
       throw new IllegalArgumentException("bad duration " + s);

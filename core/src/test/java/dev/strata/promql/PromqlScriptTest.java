@@ -41,9 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * its selectors at other times, and each again as a range query around its time. Values match
  * within a relative 1e-6; order matters only for {@code eval_ordered}.
  *
- * <p>The scripts are not part of this repository; the test is skipped where they are absent.
- * Cases listed in {@code promql-known-failures.txt} (with the reason) are reported as skipped
- * while they fail, and fail the build once they pass, so the list stays honest.
+ * <p>The scripts are not part of this repository; the test is skipped where they are absent. Cases
+ * listed in {@code promql-known-failures.txt} (with the reason) are reported as skipped while they
+ * fail, and fail the build once they pass, so the list stays honest.
  */
 class PromqlScriptTest {
   private static final double EPSILON = 0.000001;
@@ -102,7 +102,8 @@ class PromqlScriptTest {
     if (!Files.isDirectory(dir)) {
       // One skipped test that says why, rather than a silently empty factory.
       String why = "Prometheus's PromQL test scripts are not available at " + dir + "; skipping";
-      return Stream.of(DynamicTest.dynamicTest("PromQL test scripts", () -> Assumptions.abort(why)));
+      return Stream.of(
+          DynamicTest.dynamicTest("PromQL test scripts", () -> Assumptions.abort(why)));
     }
     Map<String, String> known = knownFailures();
     List<Path> files;
@@ -119,8 +120,9 @@ class PromqlScriptTest {
         if (cmds.get(i) instanceof Eval ev) {
           int upTo = i;
           String id = name + ":" + ev.line();
-          tests.add(DynamicTest.dynamicTest(id + " " + ev.expr(),
-              () -> run.run(cmds, upTo, ev, id, known.get(id))));
+          tests.add(
+              DynamicTest.dynamicTest(
+                  id + " " + ev.expr(), () -> run.run(cmds, upTo, ev, id, known.get(id))));
         }
       }
       containers.add(DynamicContainer.dynamicContainer(name, tests));
@@ -151,16 +153,16 @@ class PromqlScriptTest {
     private int applied;
     private Tsdb tsdb;
     private int generation;
-    private final Engine engine = new Engine(EngineOptions.builder()
-        .maxSamples(10_000)
-        .timeout(Duration.ofSeconds(100))
-        .build());
+    private final Engine engine =
+        new Engine(
+            EngineOptions.builder().maxSamples(10_000).timeout(Duration.ofSeconds(100)).build());
 
     ScriptRun(String file) {
       this.file = file;
     }
 
-    void run(List<Command> cmds, int upTo, Eval ev, String id, String knownReason) throws Exception {
+    void run(List<Command> cmds, int upTo, Eval ev, String id, String knownReason)
+        throws Exception {
       for (; applied < upTo; applied++) {
         Command c = cmds.get(applied);
         if (c instanceof PromqlScript.Clear) {
@@ -227,7 +229,8 @@ class PromqlScriptTest {
       queries.add(new AtModifierVariants.Variant(parsed, ev.timeMs()));
       queries.addAll(AtModifierVariants.of(parsed, ev.timeMs()));
       for (AtModifierVariants.Variant q : queries) {
-        String where = q.expr() == parsed ? "" : " (with @ pinned, evaluated at " + q.timeMs() + "ms)";
+        String where =
+            q.expr() == parsed ? "" : " (with @ pinned, evaluated at " + q.timeMs() + "ms)";
         Value result;
         try {
           result = engine.instantQuery(tsdb::querier, q.expr(), q.timeMs()).value();
@@ -246,8 +249,11 @@ class PromqlScriptTest {
         }
         Value range;
         try {
-          range = engine.rangeQuery(tsdb::querier, q.expr(), q.timeMs() - 60_000, q.timeMs() + 60_000,
-              60_000).value();
+          range =
+              engine
+                  .rangeQuery(
+                      tsdb::querier, q.expr(), q.timeMs() - 60_000, q.timeMs() + 60_000, 60_000)
+                  .value();
         } catch (QueryException e) {
           return "error in range mode" + where + ": " + e.getMessage();
         }
@@ -263,9 +269,10 @@ class PromqlScriptTest {
             }
           }
         }
-        Value asInstant = result instanceof Scalar && !atTime.isEmpty()
-            ? new Scalar(q.timeMs(), atTime.get(0).value())
-            : new Vector(atTime);
+        Value asInstant =
+            result instanceof Scalar && !atTime.isEmpty()
+                ? new Scalar(q.timeMs(), atTime.get(0).value())
+                : new Vector(atTime);
         diff = compare(ev, asInstant);
         if (diff != null) {
           return "range mode: " + diff + where;
@@ -301,7 +308,11 @@ class PromqlScriptTest {
         return "unexpected metric " + s.labels() + " in result " + samples;
       }
       if (ev.ordered() && exp.position() != pos + 1) {
-        return "expected metric " + s.labels() + " at position " + exp.position() + " but was at "
+        return "expected metric "
+            + s.labels()
+            + " at position "
+            + exp.position()
+            + " but was at "
             + (pos + 1);
       }
       if (!almostEqual(exp.value(), s.value())) {

@@ -21,17 +21,22 @@ import net.jqwik.api.constraints.IntRange;
 class RateProperties {
   private final Engine engine = new Engine();
 
-  /** A scrape: milliseconds since the previous one, and the counter's growth (negative: reset to that many). */
+  /**
+   * A scrape: milliseconds since the previous one, and the counter's growth (negative: reset to
+   * that many).
+   */
   record Step(long gapMs, double growth) {}
 
   @Provide
   Arbitrary<List<Step>> counters() {
-    Arbitrary<Step> step = Combinators.combine(
-            Arbitraries.longs().between(1_000, 60_000),
-            Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, Arbitraries.doubles().between(0, 100).ofScale(2)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.doubles().between(-50, -0.01).ofScale(2))))
-        .as(Step::new);
+    Arbitrary<Step> step =
+        Combinators.combine(
+                Arbitraries.longs().between(1_000, 60_000),
+                Arbitraries.frequencyOf(
+                    net.jqwik.api.Tuple.of(8, Arbitraries.doubles().between(0, 100).ofScale(2)),
+                    net.jqwik.api.Tuple.of(
+                        1, Arbitraries.doubles().between(-50, -0.01).ofScale(2))))
+            .as(Step::new);
     return step.list().ofMinSize(1).ofMaxSize(40);
   }
 
@@ -56,8 +61,10 @@ class RateProperties {
     long rangeMs = rangeSeconds * 1000L;
     long evalMs = evalSeconds * 1000L;
     Double expectedIncrease = naive(ts, vs, evalMs - rangeMs, evalMs);
-    Vector increase = (Vector) engine.instantQuery(store, "increase(c[" + rangeSeconds + "s])", evalMs).value();
-    Vector rate = (Vector) engine.instantQuery(store, "rate(c[" + rangeSeconds + "s])", evalMs).value();
+    Vector increase =
+        (Vector) engine.instantQuery(store, "increase(c[" + rangeSeconds + "s])", evalMs).value();
+    Vector rate =
+        (Vector) engine.instantQuery(store, "rate(c[" + rangeSeconds + "s])", evalMs).value();
     if (expectedIncrease == null) {
       assertEquals(0, increase.size());
       assertEquals(0, rate.size());
@@ -65,10 +72,12 @@ class RateProperties {
     }
     double inc = increase.samples().get(0).value();
     double r = rate.samples().get(0).value();
-    assertTrue(Math.abs(inc - expectedIncrease) <= 1e-9 * Math.max(1, Math.abs(expectedIncrease)),
+    assertTrue(
+        Math.abs(inc - expectedIncrease) <= 1e-9 * Math.max(1, Math.abs(expectedIncrease)),
         "increase: expected " + expectedIncrease + " got " + inc);
     double expectedRate = expectedIncrease / rangeSeconds;
-    assertTrue(Math.abs(r - expectedRate) <= 1e-9 * Math.max(1, Math.abs(expectedRate)),
+    assertTrue(
+        Math.abs(r - expectedRate) <= 1e-9 * Math.max(1, Math.abs(expectedRate)),
         "rate: expected " + expectedRate + " got " + r);
     assertTrue(increase.samples().get(0).labels().isEmpty(), "the metric name is dropped");
   }

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The series notation of Prometheus's PromQL test scripts: {@code metric{l="v"} 0+10x100 _ stale
  * 1-2x3 Inf}. Values are written in items separated by spaces: a number ({@code Inf}, {@code NaN}
- * included), {@code stale}, {@code _} (no sample), {@code _xN} (N missing samples), {@code vxN}
- * (N + 1 copies of v) or {@code v+dxN} / {@code v-dxN} (N + 1 values from v in steps of d).
+ * included), {@code stale}, {@code _} (no sample), {@code _xN} (N missing samples), {@code vxN} (N
+ * + 1 copies of v) or {@code v+dxN} / {@code v-dxN} (N + 1 values from v in steps of d).
  */
 record SeriesDescription(Labels labels, List<Double> values) {
 
@@ -131,7 +131,9 @@ record SeriesDescription(Labels labels, List<Double> values) {
       }
       int start = pos;
       if (Character.isLetter(peek())) {
-        while (more() && Character.isLetter(s.charAt(pos)) && !(s.charAt(pos) == 'x' && pos > start && isKeywordEnd(start))) {
+        while (more()
+            && Character.isLetter(s.charAt(pos))
+            && !(s.charAt(pos) == 'x' && pos > start && isKeywordEnd(start))) {
           pos++;
         }
         String word = s.substring(start, pos).toLowerCase(java.util.Locale.ROOT);

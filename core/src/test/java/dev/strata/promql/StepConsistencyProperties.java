@@ -20,16 +20,39 @@ import net.jqwik.api.constraints.IntRange;
  * irregular series with gaps and staleness markers.
  */
 class StepConsistencyProperties {
-  private static final List<String> QUERIES = List.of(
-      "g", "g offset 2m", "c @ 600", "rate(c[3m])", "increase(c[5m] offset 1m)", "irate(c[2m])",
-      "delta(g[4m])", "deriv(g[5m])", "avg_over_time(g[2m])", "max_over_time(g[1m:20s])",
-      "sum by (k) (g)", "count(g > 0)", "topk(2, g)", "quantile(0.3, g)",
-      "g + on(k) group_left sum by (k) (c)", "g and c", "g or c", "g unless c",
-      "absent(nope)", "absent_over_time(g[1m])", "changes(g[5m])", "resets(c[5m])",
-      "histogram_quantile(0.5, sum by (le) (rate(c[5m])))", "timestamp(g)",
-      "last_over_time(g[3m])", "count_values(\"v\", round(g))", "scalar(sum(g)) + 1",
-      "sum_over_time(rate(c[2m])[5m:1m])", "predict_linear(g[5m], 60)",
-      "holt_winters(g[5m], 0.5, 0.5)", "label_replace(g, \"x\", \"$1\", \"k\", \"(.)\")");
+  private static final List<String> QUERIES =
+      List.of(
+          "g",
+          "g offset 2m",
+          "c @ 600",
+          "rate(c[3m])",
+          "increase(c[5m] offset 1m)",
+          "irate(c[2m])",
+          "delta(g[4m])",
+          "deriv(g[5m])",
+          "avg_over_time(g[2m])",
+          "max_over_time(g[1m:20s])",
+          "sum by (k) (g)",
+          "count(g > 0)",
+          "topk(2, g)",
+          "quantile(0.3, g)",
+          "g + on(k) group_left sum by (k) (c)",
+          "g and c",
+          "g or c",
+          "g unless c",
+          "absent(nope)",
+          "absent_over_time(g[1m])",
+          "changes(g[5m])",
+          "resets(c[5m])",
+          "histogram_quantile(0.5, sum by (le) (rate(c[5m])))",
+          "timestamp(g)",
+          "last_over_time(g[3m])",
+          "count_values(\"v\", round(g))",
+          "scalar(sum(g)) + 1",
+          "sum_over_time(rate(c[2m])[5m:1m])",
+          "predict_linear(g[5m], 60)",
+          "holt_winters(g[5m], 0.5, 0.5)",
+          "label_replace(g, \"x\", \"$1\", \"k\", \"(.)\")");
 
   @Provide
   Arbitrary<Integer> seeds() {
@@ -49,9 +72,14 @@ class StepConsistencyProperties {
         boolean stale = r.nextInt(40) == 0;
         gauge += r.nextInt(21) - 10;
         counter = r.nextInt(50) == 0 ? 0 : counter + r.nextInt(7);
-        q.add(Labels.of("__name__", "g", "k", k, "s", String.valueOf(s)), t,
+        q.add(
+            Labels.of("__name__", "g", "k", k, "s", String.valueOf(s)),
+            t,
             stale ? StaleMarker.VALUE : gauge);
-        q.add(Labels.of("__name__", "c", "k", k, "s", String.valueOf(s), "le", les[s % 3]), t, counter);
+        q.add(
+            Labels.of("__name__", "c", "k", k, "s", String.valueOf(s), "le", les[s % 3]),
+            t,
+            counter);
         t += 5_000 + r.nextInt(r.nextInt(10) == 0 ? 400_000 : 40_000);
       }
     }
@@ -73,7 +101,9 @@ class StepConsistencyProperties {
       Map<Long, Map<Labels, Double>> byTime = new HashMap<>();
       for (Matrix.Series s : m.series()) {
         for (int i = 0; i < s.size(); i++) {
-          byTime.computeIfAbsent(s.timestamps()[i], t -> new HashMap<>()).put(s.labels(), s.values()[i]);
+          byTime
+              .computeIfAbsent(s.timestamps()[i], t -> new HashMap<>())
+              .put(s.labels(), s.values()[i]);
         }
       }
       for (long t = start; t <= end; t += step) {
@@ -91,7 +121,8 @@ class StepConsistencyProperties {
         for (Map.Entry<Labels, Double> e : expected.entrySet()) {
           double a = actual.get(e.getKey());
           double x = e.getValue();
-          assertTrue(Double.compare(a, x) == 0 || Math.abs(a - x) <= 1e-9 * Math.abs(x),
+          assertTrue(
+              Double.compare(a, x) == 0 || Math.abs(a - x) <= 1e-9 * Math.abs(x),
               query + " at " + t + " " + e.getKey() + ": instant " + x + ", range " + a);
         }
       }
