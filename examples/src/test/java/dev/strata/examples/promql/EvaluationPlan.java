@@ -32,9 +32,14 @@ final class EvaluationPlan {
     list.add(instant("instant@in-gap", query, DifferentialData.gapMiddle(endMs)));
     list.add(instant("instant@after-end", query, endMs + 4 * 60_000));
     list.add(instant("instant@before-start", query, endMs - DifferentialData.SPAN_MS - 2 * 60_000));
+    // The newest sample of the first instance is exactly at the end: 5 minutes later it is just
+    // inside the lookback window and a [5m] range (both closed in 2.x), the others just outside.
+    list.add(instant("instant@lookback-edge", query, endMs + 5 * 60_000));
     list.add(range("range@60s", query, endMs - 2 * 3_600_000L, endMs - 3_600_000L, "60"));
     list.add(range("range@37s", query, endMs - 100 * 60_000L + 500, endMs - 40 * 60_000L, "37"));
     list.add(range("range@5m", query, endMs - 130 * 60_000L, endMs + 10 * 60_000L, "5m"));
+    // Steps on the first instance's scrape times: window edges fall exactly on samples.
+    list.add(range("range@15s", query, endMs - 30 * 60_000L, endMs, "15"));
     return list;
   }
 
