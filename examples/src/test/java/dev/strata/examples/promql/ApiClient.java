@@ -22,22 +22,25 @@ final class ApiClient {
     return http;
   }
 
-  /** The response body of a form POST of {@code params} (a parameter may repeat) to {@code path}. */
-  String post(URI base, String path, List<Map.Entry<String, String>> params) throws Exception {
+  /** An HTTP answer: status code and body. */
+  record Answer(int status, String body) {}
+
+  /** The answer to a form POST of {@code params} (a parameter may repeat) to {@code path}. */
+  Answer post(URI base, String path, List<Map.Entry<String, String>> params) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path))
         .timeout(TIMEOUT)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form(params)))
         .build(), HttpResponse.BodyHandlers.ofString());
-    return r.body();
+    return new Answer(r.statusCode(), r.body());
   }
 
-  /** The response body of a GET of {@code path} with {@code params} in the URL. */
-  String get(URI base, String path, List<Map.Entry<String, String>> params) throws Exception {
+  /** The answer to a GET of {@code path} with {@code params} in the URL. */
+  Answer get(URI base, String path, List<Map.Entry<String, String>> params) throws Exception {
     String query = params.isEmpty() ? "" : "?" + form(params);
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path + query))
         .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-    return r.body();
+    return new Answer(r.statusCode(), r.body());
   }
 
   private static String form(List<Map.Entry<String, String>> params) {

@@ -92,10 +92,15 @@ class PrometheusDifferentialTest {
       List<Future<?>> pending = new ArrayList<>();
       for (Evaluation e : evaluations) {
         pending.add(pool.submit(() -> {
-          String expected = send(prometheus, e);
-          String actual = send(strata, e);
-          report.record(e, ResponseComparer.answerKind(expected),
-              ResponseComparer.compare(expected, actual, e.order()));
+          ApiClient.Answer expected = send(prometheus, e);
+          ApiClient.Answer actual = send(strata, e);
+          List<Difference> differences = new ArrayList<>();
+          if (expected.status() != actual.status()) {
+            differences.add(new Difference("http status",
+                "Prometheus " + expected.status() + ", Strata " + actual.status()));
+          }
+          differences.addAll(ResponseComparer.compare(expected.body(), actual.body(), e.order()));
+          report.record(e, ResponseComparer.answerKind(expected.body()), differences);
           return null;
         }));
       }
@@ -125,7 +130,7 @@ class PrometheusDifferentialTest {
         + stale.stream().limit(20).map(k -> "  " + k.replace('\t', ' ')).collect(Collectors.joining("\n")));
   }
 
-  private static String send(ServerProcess server, Evaluation e) throws Exception {
+  private static ApiClient.Answer send(ServerProcess server, Evaluation e) throws Exception {
     return e.get() ? CLIENT.get(server.base(), e.path(), e.params())
         : CLIENT.post(server.base(), e.path(), e.params());
   }
