@@ -104,6 +104,18 @@ final class DifferentialReport {
     Files.writeString(file, sb);
   }
 
+  /**
+   * The unexpected differences as lines of the known-differences file, the reason still to be
+   * written, with the observed difference as a start.
+   */
+  synchronized void writeUnexpected(Path file, KnownDifferences known) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.write(file, unexpected(known).stream()
+        .map(o -> o.key() + "\tTODO reason; observed: " + o.difference().detail())
+        .distinct()
+        .toList());
+  }
+
   /** What Prometheus answered to every evaluation, to check that the corpus tests what it means to. */
   synchronized void writeAnswers(Path file) throws IOException {
     Files.createDirectories(file.getParent());

@@ -117,6 +117,7 @@ class PrometheusDifferentialTest {
     Path reportFile = Path.of(System.getProperty("basedir", "."), "target", "promql-differential-report.txt");
     report.write(reportFile, known, summary);
     report.writeAnswers(reportFile.resolveSibling("promql-differential-prometheus-answers.txt"));
+    report.writeUnexpected(reportFile.resolveSibling("promql-differential-unexpected.txt"), known);
     System.out.print(summary + "  full report: " + reportFile + "\n");
 
     List<DifferentialReport.Observed> unexpected = report.unexpected(known);
