@@ -156,7 +156,26 @@ final class EvaluationPlan {
     list.add(rawInstant("fractional time", "demo_num_cpus", seconds(endMs - 60_000) + "4567"));
     list.add(rawInstant("empty query", "", end));
     list.add(rawInstant("string expression", "\"text\"", end));
+    list.add(new Evaluation("api:query no query", "", "/api/v1/query",
+        List.of(Map.entry("time", end)), false, ResponseComparer.Order.IGNORED));
+    list.add(new Evaluation("api:query_range no step", "demo_num_cpus", "/api/v1/query_range",
+        List.of(Map.entry("query", "demo_num_cpus"), Map.entry("start", hourBefore), Map.entry("end", end)),
+        false, ResponseComparer.Order.EXACT));
+    list.add(new Evaluation("api:query_exemplars", "demo_num_cpus", "/api/v1/query_exemplars",
+        List.of(Map.entry("query", "demo_num_cpus"), Map.entry("start", hourBefore), Map.entry("end", end)),
+        false, ResponseComparer.Order.EXACT));
+    list.add(new Evaluation("api:metadata", "", "/api/v1/metadata", List.of(), true, ResponseComparer.Order.EXACT));
+    // The same checks by GET, as clients configured for GET send them.
+    for (Evaluation e : List.copyOf(list)) {
+      list.add(new Evaluation(e.name() + " (GET)", e.subject(), e.path(), e.params(), true, e.order()));
+    }
     return list;
+  }
+
+  /** {@code /api/v1/format_query}: the query as Prometheus's printer writes it, or the parse error. */
+  Evaluation formatQuery(String query) {
+    return new Evaluation("format_query", query, "/api/v1/format_query",
+        List.of(Map.entry("query", withTimes(query))), false, ResponseComparer.Order.EXACT);
   }
 
   private static Evaluation rawRange(String what, String query, String start, String end, String step) {

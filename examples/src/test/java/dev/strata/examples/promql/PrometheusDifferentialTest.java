@@ -82,6 +82,7 @@ class PrometheusDifferentialTest {
     complianceQueries.removeAll(queries);
     List<Evaluation> evaluations = new ArrayList<>();
     queries.forEach(q -> evaluations.addAll(plan.full(q)));
+    queries.forEach(q -> evaluations.add(plan.formatQuery(q)));
     complianceQueries.forEach(q -> evaluations.addAll(plan.compliance(q)));
     evaluations.addAll(plan.metadata());
     evaluations.addAll(plan.parameterChecks());

@@ -66,6 +66,12 @@ final class ResponseComparer {
     JsonNode data = expected.path("data");
     if (data.isArray()) {
       compareMetadata(data, actual.path("data"), differences);
+    } else if (!data.has("resultType")) {
+      // format_query's text, metadata's object: compared exactly.
+      if (!data.equals(actual.path("data"))) {
+        differences.add(new Difference("data", "Prometheus: " + abbreviate(data.toString())
+            + "; Strata: " + abbreviate(actual.path("data").toString())));
+      }
     } else {
       compareResults(data, actual.path("data"), vectorOrder, differences);
     }
