@@ -2,18 +2,12 @@ package dev.strata.examples.promql;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.examples.cli.StrataCommand;
-import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.Interop;
-import dev.strata.tsdb.testing.PrometheusToolsExtension;
 import dev.strata.tsdb.testing.Promtool;
 import dev.strata.tsdb.testing.TempDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,10 +50,11 @@ class PrometheusDifferentialTest {
     // all hour long.
     endMs = System.currentTimeMillis() / HOUR_MS * HOUR_MS - HOUR_MS;
     Path blocks = createBlocks(work.path());
-    Path prometheusData = copy(blocks, work.path().resolve("prometheus-data"));
-    Path strataData = copy(blocks, work.path().resolve("strata-data"));
-    prometheus = startPrometheus(prometheusData);
-    strata = startStrata(strataData);
+    Path prometheusData = Servers.copy(blocks, work.path().resolve("prometheus-data"));
+    Path strataData = Servers.copy(blocks, work.path().resolve("strata-data"));
+    Servers.prometheus(work.path(), prometheusData,
+        "global:\n  scrape_interval: 1m\n  evaluation_interval: 1m\n", CLIENT, p -> prometheus = p);
+    Servers.strata(work.path(), strataData, CLIENT, s -> strata = s);
   }
 
   @AfterAll
@@ -145,54 +139,6 @@ class PrometheusDifferentialTest {
     Promtool.run(dir, "tsdb", "create-blocks-from", "openmetrics", input.toString(), blocks.toString())
         .assertSuccess();
     return blocks;
-  }
-
-  private static ServerProcess startPrometheus(Path data) throws Exception {
-    Path binary = PrometheusToolsExtension.findOnPath("prometheus")
-        .orElseThrow(() -> new AssertionError("prometheus is not on the PATH"));
-    Path config = Files.writeString(work.path().resolve("prometheus.yml"),
-        "global:\n  scrape_interval: 1m\n  evaluation_interval: 1m\n");
-    int port = freePort();
-    ServerProcess server = ServerProcess.start("prometheus", List.of(binary.toString(),
-        "--config.file=" + config,
-        "--storage.tsdb.path=" + data,
-        "--storage.tsdb.retention.time=10y",
-        "--web.listen-address=127.0.0.1:" + port), work.path().resolve("prometheus.log"));
-    prometheus = server; // stopped by @AfterAll even if it never gets ready
-    server.awaitReady(URI.create("http://127.0.0.1:" + port), CLIENT.http());
-    return server;
-  }
-
-  private static ServerProcess startStrata(Path data) throws Exception {
-    String prefix = "strata serve: ";
-    ServerProcess server = ServerProcess.start("strata serve", ChildJvm.command(StrataCommand.class,
-        "serve", "--read-only", "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:0"),
-        work.path().resolve("strata.log"));
-    strata = server;
-    String line = server.awaitLogLine(prefix);
-    String url = line.substring(line.lastIndexOf(" on ") + " on ".length()).strip();
-    server.awaitReady(URI.create(url), CLIENT.http());
-    return server;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static Path copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-    return to;
   }
 
   private static String resource(String name) {
