@@ -86,6 +86,10 @@ final class EvaluationPlan {
     }
     list.add(metadata("series:no-match", "/api/v1/series", List.of(), null, null, false));
     list.add(metadata("series:bad-match", "/api/v1/series", List.of("{"), null, null, false));
+    list.add(metadata("series:only-empty-matchers", "/api/v1/series", List.of("{job!=\"x\"}"), null, null, false));
+    list.add(metadata("labels:bad-match", "/api/v1/labels", List.of("demo_num_cpus{"), null, null, false));
+    list.add(metadata("label-values:invalid-name", "/api/v1/label/1abc/values", List.of(), null, null, true));
+    list.add(metadata("label-values:unparsable-start", "/api/v1/label/job/values", List.of(), "soon", end, true));
     return list;
   }
 
