@@ -1,5 +1,6 @@
 package dev.strata.promql;
 
+import dev.strata.tsdb.gocompat.GoMath;
 import dev.strata.tsdb.labels.Labels;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -106,17 +107,17 @@ final class InstantFunctions {
               vec(args, 0),
               true,
               (step, v) ->
-                  max[step] < min[step] ? DROP : Math.max(min[step], Math.min(max[step], v)));
+                  max[step] < min[step] ? DROP : GoMath.max(min[step], GoMath.min(max[step], v)));
         }
       case "clamp_max":
         {
           double[] max = scalar(args, 1);
-          return mapValues(vec(args, 0), true, (step, v) -> Math.min(max[step], v));
+          return mapValues(vec(args, 0), true, (step, v) -> GoMath.min(max[step], v));
         }
       case "clamp_min":
         {
           double[] min = scalar(args, 1);
-          return mapValues(vec(args, 0), true, (step, v) -> Math.max(min[step], v));
+          return mapValues(vec(args, 0), true, (step, v) -> GoMath.max(min[step], v));
         }
       case "timestamp":
         {

@@ -1,6 +1,8 @@
 package dev.strata.promql;
 
 import dev.strata.tsdb.encoding.GoFloatFormat;
+import dev.strata.tsdb.gocompat.GoHeap;
+import dev.strata.tsdb.gocompat.GoSort;
 import dev.strata.tsdb.labels.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +39,7 @@ final class Selections {
     StepVector out = new StepVector(steps);
     int[] outIndex = new int[in.series.size()];
     Arrays.fill(outIndex, -1);
-    int[] candidates = new int[in.series.size()];
+    GroupHeap heap = new GroupHeap(in, top);
     for (int step = 0; step < steps; step++) {
       double kf = param[step];
       if (!(kf >= -9.223372036854776E18 && kf <= 9.223372036854776E18)) {
@@ -49,19 +51,9 @@ final class Selections {
         continue;
       }
       for (int gi = 0; gi < g; gi++) {
-        int m = 0;
-        for (int idx : members[gi]) {
-          if (in.series.get(idx).present[step]) {
-            candidates[m++] = idx;
-          }
-        }
-        if (m == 0) {
-          continue;
-        }
-        int take = (int) Math.min(k, m);
-        selectBest(in, step, candidates, m, take, top);
-        for (int j = 0; j < take; j++) {
-          int idx = candidates[j];
+        heap.select(members[gi], step, k);
+        for (int j = 0; j < heap.size; j++) {
+          int idx = heap.items[j];
           if (outIndex[idx] < 0) {
             outIndex[idx] = out.output(in.series.get(idx).labels);
           }
@@ -73,49 +65,84 @@ final class Selections {
   }
 
   /**
-   * Whether series {@code a} ranks before {@code b} at {@code step}: larger (top) or smaller, NaN
-   * last.
+   * One group's {@code topk}/{@code bottomk} at one step, done as Prometheus 2.42 does it so that
+   * ties resolve the same way: a Go heap of at most k series, its least wanted on top, fed in input
+   * order (the top replaced when k is 1, popped then pushed otherwise), then sorted by Go's
+   * unstable sort, best first. NaN counts as least wanted.
    */
-  private static boolean better(StepVector in, int step, int a, int b, boolean top) {
-    double x = in.series.get(a).values[step];
-    double y = in.series.get(b).values[step];
-    if (Double.isNaN(y)) {
-      return !Double.isNaN(x);
-    }
-    return top ? x > y : x < y;
-  }
+  private static final class GroupHeap implements GoSort.Data {
+    private final StepVector in;
+    private final boolean top;
+    private int[] items = new int[16]; // series indexes; [0, size) is the heap
+    private int size;
+    private int step;
+    private boolean reversed; // while sorting: less(i, j) is the heap's less(j, i)
 
-  /**
-   * Moves the {@code take} best of {@code candidates[0..m)} to the front, best first, keeping input
-   * order among equals: insertion into a sorted prefix, linear in m for a small k.
-   */
-  private static void selectBest(
-      StepVector in, int step, int[] candidates, int m, int take, boolean top) {
-    if (take > 16) {
-      // Many to keep: sort them all (stable, so equals keep input order).
-      Integer[] boxed = new Integer[m];
-      for (int i = 0; i < m; i++) {
-        boxed[i] = candidates[i];
-      }
-      Arrays.sort(
-          boxed, (a, b) -> better(in, step, a, b, top) ? -1 : better(in, step, b, a, top) ? 1 : 0);
-      for (int i = 0; i < m; i++) {
-        candidates[i] = boxed[i];
-      }
-      return;
+    GroupHeap(StepVector in, boolean top) {
+      this.in = in;
+      this.top = top;
     }
-    int kept = 0;
-    for (int i = 0; i < m; i++) {
-      int c = candidates[i];
-      if (kept == take && !better(in, step, c, candidates[take - 1], top)) {
-        continue;
+
+    void select(int[] members, int step, long k) {
+      this.step = step;
+      size = 0;
+      for (int idx : members) {
+        if (!in.series.get(idx).present[step]) {
+          continue;
+        }
+        if (size == 0) {
+          items[size++] = idx;
+          continue;
+        }
+        double head = value(items[0]);
+        double v = value(idx);
+        if (size < k || (top ? head < v : head > v) || Double.isNaN(head)) {
+          if (size == k) {
+            if (k == 1) {
+              items[0] = idx;
+              continue;
+            }
+            GoHeap.popToEnd(this, size);
+            size--;
+          }
+          if (size == items.length) {
+            items = Arrays.copyOf(items, size * 2);
+          }
+          items[size++] = idx;
+          GoHeap.up(this, size - 1);
+        }
       }
-      int pos = kept == take ? take - 1 : kept++;
-      while (pos > 0 && better(in, step, c, candidates[pos - 1], top)) {
-        candidates[pos] = candidates[pos - 1];
-        pos--;
+      if (size > 1) {
+        reversed = true;
+        GoSort.sort(this, size);
+        reversed = false;
       }
-      candidates[pos] = c;
+    }
+
+    private double value(int idx) {
+      return in.series.get(idx).values[step];
+    }
+
+    @Override
+    public boolean less(int i, int j) {
+      return reversed ? heapLess(j, i) : heapLess(i, j);
+    }
+
+    // Prometheus's vectorByValueHeap (top) and vectorByReverseValueHeap (bottom).
+    private boolean heapLess(int i, int j) {
+      double a = value(items[i]);
+      if (Double.isNaN(a)) {
+        return true;
+      }
+      double b = value(items[j]);
+      return top ? a < b : a > b;
+    }
+
+    @Override
+    public void swap(int i, int j) {
+      int t = items[i];
+      items[i] = items[j];
+      items[j] = t;
     }
   }
 }

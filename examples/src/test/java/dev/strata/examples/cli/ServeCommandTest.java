@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,10 +43,14 @@ class ServeCommandTest {
     om.append("# EOF\n");
     Files.writeString(tmp.resolve("in.om"), om);
     Promtool.run(tmp, "tsdb", "create-blocks-from", "openmetrics", "in.om", "data").assertSuccess();
-    serve = ServerProcess.start(ChildJvm.command(tmp.resolve("child-tmp"), StrataCommand.class, "serve", "--read-only",
-            "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:0"),
-        tmp, Pattern.compile("^strata serve: .* on http://127\\.0\\.0\\.1:(\\d+)/"));
-    url = "http://127.0.0.1:" + serve.port();
+    serve = startServe("serve.log");
+    url = "http://127.0.0.1:" + serve.awaitPort("strata serve: ");
+  }
+
+  private static ServerProcess startServe(String log) throws Exception {
+    return ServerProcess.start("strata serve", ChildJvm.command(tmp.resolve("child-tmp"),
+            StrataCommand.class, "serve", "--read-only", "--storage.tsdb.path=" + tmp.resolve("data"),
+            "--web.listen-address=127.0.0.1:0"), tmp.resolve(log));
   }
 
   @AfterAll
@@ -100,19 +103,17 @@ class ServeCommandTest {
 
   @Test
   void stopsCleanlyOnSigterm() throws Exception {
-    ServerProcess second = ServerProcess.start(ChildJvm.command(tmp.resolve("child-tmp"), StrataCommand.class, "serve",
-            "--read-only", "--storage.tsdb.path=" + tmp.resolve("data"),
-            "--web.listen-address=127.0.0.1:0"),
-        tmp, Pattern.compile("^strata serve: .* on http://127\\.0\\.0\\.1:(\\d+)/"));
+    ServerProcess second = startServe("second.log");
+    int port = second.awaitPort("strata serve: ");
     // A client that keeps its connection open must not hold the stop up.
     HttpClient keepAlive = HttpClient.newHttpClient();
     assertEquals(200, keepAlive.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + second.port() + "/api/v1/query?query=1")).build(),
+            URI.create("http://127.0.0.1:" + port + "/api/v1/query?query=1")).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode());
     long start = System.nanoTime();
-    second.stop();
+    second.close();
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     assertTrue(seconds < 15, "stopped after " + seconds + " s");
-    assertTrue(second.stderr().contains("serve: stopped"), second.stderr());
+    assertTrue(second.log().contains("serve: stopped"), second.log());
   }
 }

@@ -2,6 +2,7 @@ package dev.strata.examples.promql;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.examples.server.ServerProcess;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.TempDirectory;
 import java.io.IOException;

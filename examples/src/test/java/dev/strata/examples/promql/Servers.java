@@ -1,6 +1,7 @@
 package dev.strata.examples.promql;
 
 import dev.strata.examples.cli.StrataCommand;
+import dev.strata.examples.server.ServerProcess;
 import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.PrometheusToolsExtension;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class Servers {
   /** Starts {@code strata serve --read-only} on {@code data} in a child JVM, on a port it picks. */
   static ServerProcess strata(Path work, Path data, ApiClient client,
       java.util.function.Consumer<ServerProcess> started) throws Exception {
-    ServerProcess server = ServerProcess.start("strata serve", ChildJvm.command(StrataCommand.class,
+    ServerProcess server = ServerProcess.start("strata serve", ChildJvm.command(work.resolve("child-tmp"), StrataCommand.class,
         "serve", "--read-only", "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:0"),
         work.resolve("strata-" + data.getFileName() + ".log"));
     started.accept(server);

@@ -1,107 +1,117 @@
 package dev.strata.examples.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A server started as a child process for an end-to-end test: its standard output is watched for
- * the line that tells the port it listens on, its standard error goes to a file for the failure
- * message, and {@link #close()} stops it by its PID (SIGTERM, then SIGKILL after a grace period).
+ * A server running as a child process for an end-to-end test, with its standard output and error
+ * in a log file; stopped by its PID, gracefully (SIGTERM), then forcibly.
  */
 public final class ServerProcess implements AutoCloseable {
+  private static final Duration STARTUP = Duration.ofSeconds(90);
+
+  private final String name;
   private final Process process;
-  private final Path stderr;
-  private final int port;
-  private final StringBuilder stdout = new StringBuilder();
+  private final Path log;
+  private URI base;
 
-  private ServerProcess(Process process, Path stderr, int port) {
+  private ServerProcess(String name, Process process, Path log) {
+    this.name = name;
     this.process = process;
-    this.stderr = stderr;
-    this.port = port;
+    this.log = log;
   }
 
-  /**
-   * Starts {@code command} and waits until its standard output has a line matching {@code
-   * listening}, whose first group is the port.
-   */
-  public static ServerProcess start(List<String> command, Path workDir, Pattern listening)
-      throws IOException, InterruptedException {
-    Path stderr = Files.createTempFile(workDir, "server", ".stderr");
-    Process p = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectError(stderr.toFile()).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+  /** Starts {@code command} with stdout and stderr in {@code log}. */
+  public static ServerProcess start(String name, java.util.List<String> command, Path log) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ServerProcess(name, p, log);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** Waits until {@code GET /-/ready} answers 200 on {@code base}. */
+  public void awaitReady(URI baseUri, HttpClient http) throws Exception {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (System.nanoTime() < deadline) {
+      checkAlive();
       try {
-        for (String line; (line = out.readLine()) != null; ) {
-          Matcher m = listening.matcher(line);
-          if (m.find()) {
-            return Integer.parseInt(m.group(1));
-          }
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(baseUri.resolve("/-/ready"))
+            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          base = baseUri;
+          return;
         }
-        return -1;
       } catch (IOException e) {
-        return -1;
+        // Not listening yet.
       }
-    });
-    int found;
-    try {
-      found = port.get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      found = -1;
+      Thread.sleep(100);
     }
-    if (found < 0) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new IllegalStateException("the server did not start: " + String.join(" ", command)
-          + "\n" + Files.readString(stderr));
-    }
-    // Keep draining stdout so the child never blocks on a full pipe.
-    Thread drain = new Thread(() -> {
-      try {
-        out.transferTo(java.io.Writer.nullWriter());
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    }, "server-stdout");
-    drain.setDaemon(true);
-    drain.start();
-    return new ServerProcess(p, stderr, found);
+    throw new AssertionError(name + " was not ready within " + STARTUP + ":\n" + log());
   }
 
-  public int port() {
-    return port;
+  /** Waits until the log has a line starting with {@code prefix}, and returns that line. */
+  public String awaitLogLine(String prefix) throws Exception {
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : log().split("\n")) {
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+      checkAlive();
+      Thread.sleep(100);
+    }
+    throw new AssertionError(name + " printed no line starting with " + prefix + ":\n" + log());
+  }
+
+  private void checkAlive() {
+    if (!process.isAlive()) {
+      throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
+    }
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** The port in the first log line starting with {@code prefix} and naming {@code http://host:port}. */
+  public int awaitPort(String prefix) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://[^:/\\s]+:(\\d+)")
+        .matcher(awaitLogLine(prefix));
+    if (!m.find()) {
+      throw new AssertionError(name + " named no port after " + prefix + ":\n" + log());
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   public long pid() {
     return process.pid();
   }
 
-  /** What the server has logged so far. */
-  public String stderr() throws IOException {
-    return Files.readString(stderr);
-  }
-
-  /** Sends SIGTERM and waits for the exit; the exit code. */
-  public int stop() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-    return process.exitValue();
-  }
-
+  /** SIGTERM, a wait, then SIGKILL if it is still running. */
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      stop();
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
     }
   }
 }

@@ -2,9 +2,9 @@ package dev.strata.examples.cli.tools;
 
 import dev.strata.downsample.Downsampler;
 import dev.strata.downsample.Resolutions;
+import dev.strata.examples.cli.tsdb.ErrorMessages;
 import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.block.BlockDirectories;
-import dev.strata.examples.cli.tsdb.ErrorMessages;
 import dev.strata.tsdb.block.BlockFiles;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.encoding.CorruptDataException;

@@ -3,6 +3,7 @@ package dev.strata.examples.cli.tsdb;
 import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.chunks.ChunkCursor;
+import dev.strata.tsdb.gocompat.GoSort;
 import dev.strata.tsdb.index.ChunkMetas;
 import dev.strata.tsdb.index.IndexReader;
 import dev.strata.tsdb.index.LabelStats;
@@ -22,7 +23,7 @@ import java.util.Map;
  *
  * <p>Rankings ordered by count alone leave ties to the sort. Where promtool's entries come in a
  * fixed order (label names, metric names), they are sorted with Go's own algorithm ({@link
- * GoSliceSort}), so ties come out exactly as promtool prints them. Where promtool's entries come
+ * GoSort}), so ties come out exactly as promtool prints them. Where promtool's entries come
  * from iterating a Go map (the churn and label pair sections), its tie order changes from run to
  * run; here ties are listed by key, so the output is stable.
  */
@@ -169,8 +170,8 @@ final class BlockAnalysis {
   // Sorted by descending count the way Go's sort.Slice leaves entries given in this order.
   private static List<Entry> asGoSorts(List<Entry> entries) {
     Entry[] a = entries.toArray(new Entry[0]);
-    GoSliceSort.sort(
-        new GoSliceSort.Data() {
+    GoSort.sort(
+        new GoSort.Data() {
           @Override
           public boolean less(int i, int j) {
             return Long.compareUnsigned(a[i].count(), a[j].count()) > 0;

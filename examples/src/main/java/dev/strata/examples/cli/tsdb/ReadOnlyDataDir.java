@@ -6,6 +6,7 @@ import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockFiles;
 import dev.strata.tsdb.block.BlockMetaFile;
 import dev.strata.tsdb.block.Ulid;
+import dev.strata.tsdb.gocompat.GoSort;
 import dev.strata.tsdb.head.Head;
 import dev.strata.tsdb.head.HeadOptions;
 import java.io.IOException;
@@ -89,8 +90,8 @@ final class ReadOnlyDataDir implements AutoCloseable {
       throw e;
     }
     Block[] byStart = opened.toArray(new Block[0]);
-    GoSliceSort.sort(
-        new GoSliceSort.Data() {
+    GoSort.sort(
+        new GoSort.Data() {
           @Override
           public boolean less(int i, int j) {
             return byStart[i].minTime() < byStart[j].minTime();

@@ -1,4 +1,4 @@
-package dev.strata.examples.cli.tsdb;
+package dev.strata.tsdb.gocompat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
  * Go's sort.Slice algorithm sorts whatever the input's shape. (That it leaves ties exactly where
  * Go does is checked against promtool in {@link PromtoolBlocksInteropTest}.)
  */
-class GoSliceSortTest {
+class GoSortTest {
 
   private static int[][] sortByKey(int[] keys) {
     int[] k = keys.clone();
     int[] ids = new int[k.length];
     Arrays.setAll(ids, i -> i);
-    GoSliceSort.sort(
-        new GoSliceSort.Data() {
+    GoSort.sort(
+        new GoSort.Data() {
           @Override
           public boolean less(int i, int j) {
             return k[i] < k[j];

@@ -1,18 +1,19 @@
-package dev.strata.examples.cli.tsdb;
+package dev.strata.tsdb.gocompat;
 
 /**
- * The element order of Go's {@code sort.Slice} as of Go 1.19, which built promtool 2.42: a
- * pattern-defeating quicksort, not stable. promtool's {@code tsdb analyze} ranks entries with it,
- * so entries with equal counts come out in the order this algorithm leaves them, and reproducing
+ * The element order of Go's {@code sort.Slice} and {@code sort.Sort} as of Go 1.19, which built
+ * Prometheus 2.42: a pattern-defeating quicksort, not stable. promtool's {@code tsdb analyze} ranks
+ * entries with it and PromQL's {@code topk}/{@code bottomk} order their results with it, so equal
+ * values come out in the order this algorithm leaves them, and reproducing
  * that order takes the same sequence of comparisons and swaps, which this class performs: insertion
  * sort for short ranges, the same pivot choices (median of three, Tukey's ninther from 50
  * elements), the same partitioning, pattern breaking with the same xorshift sequence, and heapsort
  * once too many partitions were unbalanced.
  */
-final class GoSliceSort {
+public final class GoSort {
 
   /** The slice being sorted, by index. */
-  interface Data {
+  public interface Data {
     boolean less(int i, int j);
 
     void swap(int i, int j);
@@ -26,10 +27,10 @@ final class GoSliceSort {
 
   private enum Hint { UNKNOWN, INCREASING, DECREASING }
 
-  private GoSliceSort() {}
+  private GoSort() {}
 
   /** Sorts elements {@code [0, n)} of {@code data} as {@code sort.Slice} would. */
-  static void sort(Data data, int n) {
+  public static void sort(Data data, int n) {
     pdqsort(data, 0, n, bitLength(n));
   }
 
