@@ -14,10 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,49 +87,10 @@ class PrometheusDifferentialStalenessTest {
       evaluations.add(range("range@0.7s", q, firstMs + 3, lastMs + 3_000, "0.7"));
     }
 
-    DifferentialReport report = new DifferentialReport();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> pending = new ArrayList<>();
-      for (Evaluation e : evaluations) {
-        pending.add(pool.submit(() -> {
-          ApiClient.Answer expected = CLIENT.post(prometheus.base(), e.path(), e.params());
-          ApiClient.Answer actual = CLIENT.post(strata.base(), e.path(), e.params());
-          List<Difference> differences = new ArrayList<>();
-          if (expected.status() != actual.status()) {
-            differences.add(new Difference("http status",
-                "Prometheus " + expected.status() + ", Strata " + actual.status()));
-          }
-          differences.addAll(ResponseComparer.compare(expected.body(), actual.body(), e.order()));
-          report.record(e, ResponseComparer.answerKind(expected.body()), differences);
-          return null;
-        }));
-      }
-      for (Future<?> f : pending) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-
+    DifferentialReport report = DifferentialRun.compare(evaluations, CLIENT, prometheus, strata, 2);
     String summary = report.summary(known, (System.nanoTime() - started) / 1_000_000)
         .replace("PromQL differential test", "PromQL differential test (staleness)");
-    Path reportFile = Path.of(System.getProperty("basedir", "."), "target",
-        "promql-differential-staleness-report.txt");
-    report.write(reportFile, known, summary);
-    report.writeAnswers(reportFile.resolveSibling("promql-differential-staleness-prometheus-answers.txt"));
-    report.writeUnexpected(reportFile.resolveSibling("promql-differential-staleness-unexpected.txt"), known);
-    System.out.print(summary + "  full report: " + reportFile + "\n");
-
-    List<DifferentialReport.Observed> unexpected = report.unexpected(known);
-    List<String> stale = report.stale(known);
-    assertTrue(unexpected.isEmpty() && stale.isEmpty(), () -> summary
-        + unexpected.size() + " unexpected differences, e.g.:\n"
-        + unexpected.stream().limit(20)
-            .map(o -> "  " + o.key().replace('\t', ' ') + "\n    " + o.difference().detail())
-            .collect(Collectors.joining("\n"))
-        + "\n" + stale.size() + " listed differences no longer occur:\n"
-        + stale.stream().limit(20).map(k -> "  " + k.replace('\t', ' ')).collect(Collectors.joining("\n")));
+    DifferentialRun.writeAndCheck(report, known, summary, "promql-differential-staleness");
   }
 
   private static Evaluation instant(String name, String query, long timeMs) {

@@ -1,6 +1,5 @@
 package dev.strata.examples.promql;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.examples.server.ServerProcess;
 import dev.strata.tsdb.testing.Interop;
@@ -16,10 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,54 +77,12 @@ class PrometheusDifferentialTest {
     evaluations.addAll(plan.metadata());
     evaluations.addAll(plan.parameterChecks());
 
-    DifferentialReport report = new DifferentialReport();
-    ExecutorService pool = Executors.newFixedThreadPool(REQUEST_THREADS);
-    try {
-      List<Future<?>> pending = new ArrayList<>();
-      for (Evaluation e : evaluations) {
-        pending.add(pool.submit(() -> {
-          ApiClient.Answer expected = send(prometheus, e);
-          ApiClient.Answer actual = send(strata, e);
-          List<Difference> differences = new ArrayList<>();
-          if (expected.status() != actual.status()) {
-            differences.add(new Difference("http status",
-                "Prometheus " + expected.status() + ", Strata " + actual.status()));
-          }
-          differences.addAll(ResponseComparer.compare(expected.body(), actual.body(), e.order()));
-          report.record(e, ResponseComparer.answerKind(expected.body()), differences);
-          return null;
-        }));
-      }
-      for (Future<?> f : pending) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-
+    DifferentialReport report =
+        DifferentialRun.compare(evaluations, CLIENT, prometheus, strata, REQUEST_THREADS);
     String summary = report.summary(known, (System.nanoTime() - started) / 1_000_000)
         + "  (" + queries.size() + " corpus queries, " + complianceQueries.size()
         + " more from the compliance tester's list)\n";
-    Path reportFile = Path.of(System.getProperty("basedir", "."), "target", "promql-differential-report.txt");
-    report.write(reportFile, known, summary);
-    report.writeAnswers(reportFile.resolveSibling("promql-differential-prometheus-answers.txt"));
-    report.writeUnexpected(reportFile.resolveSibling("promql-differential-unexpected.txt"), known);
-    System.out.print(summary + "  full report: " + reportFile + "\n");
-
-    List<DifferentialReport.Observed> unexpected = report.unexpected(known);
-    List<String> stale = report.stale(known);
-    assertTrue(unexpected.isEmpty() && stale.isEmpty(), () -> summary
-        + unexpected.size() + " unexpected differences, e.g.:\n"
-        + unexpected.stream().limit(20)
-            .map(o -> "  " + o.key().replace('\t', ' ') + "\n    " + o.difference().detail())
-            .collect(Collectors.joining("\n"))
-        + "\n" + stale.size() + " listed differences no longer occur:\n"
-        + stale.stream().limit(20).map(k -> "  " + k.replace('\t', ' ')).collect(Collectors.joining("\n")));
-  }
-
-  private static ApiClient.Answer send(ServerProcess server, Evaluation e) throws Exception {
-    return e.get() ? CLIENT.get(server.base(), e.path(), e.params())
-        : CLIENT.post(server.base(), e.path(), e.params());
+    DifferentialRun.writeAndCheck(report, known, summary, "promql-differential");
   }
 
   // The oracle's own tool turns the generated text into blocks.
