@@ -1,6 +1,5 @@
 package dev.strata.examples.promql;
 
-
 import dev.strata.examples.server.ServerProcess;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
