@@ -33,6 +33,8 @@ public final class StoreApiServer implements AutoCloseable {
         NettyServerBuilder.forAddress(address)
             // Thanos lifts gRPC's 4 MiB message limit on both sides: a frame is as big as it is.
             .maxInboundMessageSize(Integer.MAX_VALUE)
+            // Thanos's clients ping every 10 s while a call is open; gRPC's default would refuse.
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .addService(new StoreServer(source))
             .addService(new InfoService(source))
             .addService(health.getHealthService())
