@@ -3,8 +3,8 @@ package dev.strata.tier.storeapi;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -12,21 +12,18 @@ import java.util.function.Consumer;
  * answer can be far larger than memory, and gRPC would otherwise buffer all of it. Blocks the
  * calling thread while the transport is not ready; stops with {@code CANCELLED} once the client
  * has gone.
+ *
+ * <p>It polls rather than waiting for gRPC's on-ready callback: that callback runs on the call's
+ * serialized executor, the very thread the handler blocks, so it would never arrive.
  */
 final class FlowControlledSender<T> implements Consumer<T> {
+  private static final long MIN_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   private final ServerCallStreamObserver<T> call;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition readyOrCancelled = lock.newCondition();
-  private volatile boolean cancelled;
 
   FlowControlledSender(StreamObserver<T> observer) {
     this.call = (ServerCallStreamObserver<T>) observer;
-    call.setOnReadyHandler(this::wake);
-    call.setOnCancelHandler(
-        () -> {
-          cancelled = true;
-          wake();
-        });
   }
 
   /**
@@ -36,30 +33,21 @@ final class FlowControlledSender<T> implements Consumer<T> {
    */
   @Override
   public void accept(T message) {
-    lock.lock();
-    try {
-      while (!call.isReady() && !cancelled) {
-        readyOrCancelled.awaitUninterruptibly();
+    long pause = MIN_PAUSE_NANOS;
+    while (!call.isReady()) {
+      if (call.isCancelled()) {
+        break;
       }
-    } finally {
-      lock.unlock();
+      LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
     }
-    if (cancelled) {
+    if (call.isCancelled()) {
       throw Status.CANCELLED.withDescription("the client cancelled the call").asRuntimeException();
     }
     call.onNext(message);
   }
 
   boolean cancelled() {
-    return cancelled;
-  }
-
-  private void wake() {
-    lock.lock();
-    try {
-      readyOrCancelled.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    return call.isCancelled();
   }
 }
