@@ -53,42 +53,25 @@ final class SeriesStreamer {
     }
     List<String> without = request.getWithoutReplicaLabelsList();
     try (Querier q = source.querier(request.getMinTime(), request.getMaxTime())) {
-      LabelMatcher[] matchers = local.get().toArray(LabelMatcher[]::new);
-      boolean resort = !without.isEmpty() || carriesExternalNames(q, matchers);
-      SeriesSet set = q.select(matchers);
-      if (resort) {
-        streamResorted(set, without, request.getSkipChunks(), out);
-      } else {
-        // Setting the same labels on every series keeps the querier's order.
+      SeriesSet set = q.select(local.get().toArray(LabelMatcher[]::new));
+      if (externalLabels.labels().isEmpty() && without.isEmpty()) {
+        // Served as stored: the querier's order is the served order.
         while (set.next()) {
           Series s = set.at();
-          send(externalLabels.applyTo(s.labels(), without), s, request.getSkipChunks(), out);
+          send(s.labels(), s, request.getSkipChunks(), out);
         }
+      } else {
+        streamResorted(set, without, request.getSkipChunks(), out);
       }
     }
   }
 
   /**
-   * Whether some matching series has a label of an external label's name: the external value
-   * overrides it, which can change the order. Rare, and asked of the index only.
-   */
-  private boolean carriesExternalNames(Querier q, LabelMatcher[] matchers) {
-    Labels ext = externalLabels.labels();
-    if (ext.isEmpty()) {
-      return false;
-    }
-    for (String name : q.labelNames(matchers)) {
-      if (ext.has(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Dropping replica labels (or overriding a series' own label) reorders series and may make some
-   * equal, so the series are gathered, sorted by the labels they are served with, and sent; equal ones stay adjacent,
-   * which the querier merges as one series.
+   * Setting external labels reorders series (even constant ones: {@code {a="1"}} sorts after
+   * {@code {}} but before it once both have {@code b="2"}), and dropping replica labels may also
+   * make some equal. So the series are gathered, sorted by the labels they are served with, and
+   * sent; equal ones stay adjacent, which the querier merges as one series. Like Thanos's TSDB
+   * store, this holds the whole answer in memory.
    */
   private void streamResorted(
       SeriesSet set, List<String> without, boolean skipChunks, Consumer<SeriesResponse> out) {
