@@ -5,7 +5,6 @@ import dev.strata.tsdb.TsdbStats;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Querier;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,10 +32,10 @@ public final class TsdbStoreSource implements StoreSource {
 
   @Override
   public long minTime() {
+    // Blocks are ordered by start, but out-of-order data can make an older one appear later.
     long min = Long.MAX_VALUE;
-    List<BlockMeta> blocks = tsdb.blocks();
-    if (!blocks.isEmpty()) {
-      min = blocks.get(0).minTime();
+    for (BlockMeta block : tsdb.blocks()) {
+      min = Math.min(min, block.minTime());
     }
     TsdbStats stats = tsdb.stats();
     if (stats.headSeries() > 0) {
