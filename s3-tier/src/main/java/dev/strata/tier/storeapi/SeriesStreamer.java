@@ -102,14 +102,14 @@ final class SeriesStreamer {
     boolean sentAny = false;
     ChunkIterator it = series.chunks();
     while (it.next()) {
-      byte[] data = it.bytes();
+      VisibleChunk chunk = VisibleChunk.of(it);
       chunks.add(
           AggrChunk.newBuilder()
               .setMinTime(it.minTime())
-              .setMaxTime(it.maxTime())
-              .setRaw(ProtoChunks.raw(it.encoding(), data))
+              .setMaxTime(chunk.maxTime())
+              .setRaw(ProtoChunks.raw(it.encoding(), chunk.data()))
               .build());
-      bytes += data.length;
+      bytes += chunk.data().length;
       if (bytes >= MAX_CHUNK_BYTES_PER_FRAME) {
         out.accept(frame(labels, chunks));
         sentAny = true;
