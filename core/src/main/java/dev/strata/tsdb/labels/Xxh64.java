@@ -14,8 +14,10 @@ import java.nio.ByteOrder;
  * <p>{@link #hashLabels} hashes the UTF-8 form of a label set without building it: code points are
  * encoded on the fly into a little-endian word accumulator held in local variables, so hashing
  * allocates nothing.
+ *
+ * <p>Public for the Thanos StoreAPI, whose chunk hashes are the same XXH64 of the chunk bytes.
  */
-final class Xxh64 {
+public final class Xxh64 {
 
   private static final long P1 = 0x9E3779B185EBCA87L;
   private static final long P2 = 0xC2B2AE3D27D4EB4FL;
@@ -34,7 +36,7 @@ final class Xxh64 {
   private Xxh64() {}
 
   /** XXH64 of {@code len} bytes of {@code b} from {@code off}, with seed 0. */
-  static long hash(byte[] b, int off, int len) {
+  public static long hash(byte[] b, int off, int len) {
     int p = off;
     int end = off + len;
     long h;

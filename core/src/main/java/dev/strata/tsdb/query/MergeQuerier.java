@@ -166,6 +166,11 @@ public final class MergeQuerier implements Querier {
     }
 
     @Override
+    public int visibleSamples() {
+      return chunks.source(i).chunkVisibleSamples(chunks.index(i));
+    }
+
+    @Override
     public SampleIterator samples() {
       XorChunkIterator it = new XorChunkIterator();
       chunks.source(i).decode(chunks.index(i), it);

@@ -19,4 +19,13 @@ public interface ChunkIterator {
 
   /** The samples of the current chunk. */
   SampleIterator samples();
+
+  /**
+   * Samples of the current chunk this reader may see, or -1 for all. A head chunk still being
+   * appended to may hold samples committed after the reader opened, or not committed at all:
+   * {@link #samples()} leaves them out, {@link #bytes()} (the chunk as stored) does not.
+   */
+  default int visibleSamples() {
+    return -1;
+  }
 }

@@ -1,0 +1,50 @@
+package dev.strata.tier.storeapi;
+
+import dev.strata.tier.storeapi.proto.Chunk;
+import dev.strata.tsdb.chunkenc.ChunkEncoding;
+import dev.strata.tsdb.labels.Xxh64;
+import com.google.protobuf.ByteString;
+
+/**
+ * Chunks on the StoreAPI: raw Prometheus chunk bytes, an encoding one below Prometheus's, and the
+ * XXH64 of the bytes, which the querier uses to drop identical chunks from several stores.
+ */
+final class ProtoChunks {
+
+  private ProtoChunks() {}
+
+  /**
+   * The StoreAPI chunk for Prometheus chunk bytes.
+   *
+   * @throws IllegalArgumentException for an encoding the StoreAPI cannot carry as a raw chunk
+   */
+  static Chunk raw(byte prometheusEncoding, byte[] data) {
+    return Chunk.newBuilder()
+        .setType(toProto(prometheusEncoding))
+        .setData(ByteString.copyFrom(data))
+        .setHash(Xxh64.hash(data, 0, data.length))
+        .build();
+  }
+
+  static Chunk.Encoding toProto(byte prometheusEncoding) {
+    return switch (prometheusEncoding) {
+      case ChunkEncoding.XOR -> Chunk.Encoding.XOR;
+      case ChunkEncoding.HISTOGRAM -> Chunk.Encoding.HISTOGRAM;
+      case ChunkEncoding.FLOAT_HISTOGRAM -> Chunk.Encoding.FLOAT_HISTOGRAM;
+      default ->
+          throw new IllegalArgumentException(
+              "chunk encoding " + ChunkEncoding.name(prometheusEncoding)
+                  + " cannot be sent as a raw StoreAPI chunk");
+    };
+  }
+
+  /** Prometheus's encoding byte for a StoreAPI chunk type. */
+  static byte toPrometheus(Chunk.Encoding encoding) {
+    return switch (encoding) {
+      case XOR -> ChunkEncoding.XOR;
+      case HISTOGRAM -> ChunkEncoding.HISTOGRAM;
+      case FLOAT_HISTOGRAM -> ChunkEncoding.FLOAT_HISTOGRAM;
+      case UNRECOGNIZED -> throw new IllegalArgumentException("unrecognized chunk encoding");
+    };
+  }
+}

@@ -1,0 +1,95 @@
+package dev.strata.tier.storeapi;
+
+import dev.strata.tier.storeapi.proto.AggrChunk;
+import dev.strata.tsdb.chunkenc.ChunkEncoding;
+import dev.strata.tsdb.chunkenc.XorChunkIterator;
+import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.SampleIterator;
+import java.util.List;
+
+/**
+ * The raw chunks of one series received from a StoreAPI endpoint, decoded only when read. Chunks
+ * without a raw part (downsampled aggregates) are not raw data and are left out.
+ */
+final class RemoteChunks implements ChunkIterator {
+  private final List<AggrChunk> chunks;
+  private int i = -1;
+
+  RemoteChunks(List<AggrChunk> chunks) {
+    this.chunks = chunks.stream().filter(AggrChunk::hasRaw).toList();
+  }
+
+  @Override
+  public boolean next() {
+    return ++i < chunks.size();
+  }
+
+  @Override
+  public long minTime() {
+    return chunks.get(i).getMinTime();
+  }
+
+  @Override
+  public long maxTime() {
+    return chunks.get(i).getMaxTime();
+  }
+
+  @Override
+  public byte encoding() {
+    return ProtoChunks.toPrometheus(chunks.get(i).getRaw().getType());
+  }
+
+  @Override
+  public byte[] bytes() {
+    return chunks.get(i).getRaw().getData().toByteArray();
+  }
+
+  @Override
+  public SampleIterator samples() {
+    return decode(chunks.get(i));
+  }
+
+  int size() {
+    return chunks.size();
+  }
+
+  AggrChunk chunk(int index) {
+    return chunks.get(index);
+  }
+
+  /**
+   * The samples of a raw XOR chunk.
+   *
+   * @throws IllegalStateException for a histogram chunk, which Strata does not read
+   */
+  static SampleIterator decode(AggrChunk chunk) {
+    byte encoding = ProtoChunks.toPrometheus(chunk.getRaw().getType());
+    if (encoding != ChunkEncoding.XOR) {
+      throw new IllegalStateException(
+          "cannot read " + ChunkEncoding.name(encoding) + " chunks: Strata reads float samples only");
+    }
+    byte[] data = chunk.getRaw().getData().toByteArray();
+    XorChunkIterator it = new XorChunkIterator().reset(data, 0, data.length);
+    return new SampleIterator() {
+      @Override
+      public boolean next() {
+        return it.next();
+      }
+
+      @Override
+      public boolean seek(long t) {
+        return it.seek(t);
+      }
+
+      @Override
+      public long t() {
+        return it.atT();
+      }
+
+      @Override
+      public double v() {
+        return it.atV();
+      }
+    };
+  }
+}

@@ -1,0 +1,173 @@
+package dev.strata.tier.storeapi;
+
+import dev.strata.tier.storeapi.proto.LabelNamesRequest;
+import dev.strata.tier.storeapi.proto.LabelNamesResponse;
+import dev.strata.tier.storeapi.proto.LabelValuesRequest;
+import dev.strata.tier.storeapi.proto.LabelValuesResponse;
+import dev.strata.tier.storeapi.proto.PartialResponseStrategy;
+import dev.strata.tier.storeapi.proto.SeriesRequest;
+import dev.strata.tier.storeapi.proto.SeriesResponse;
+import dev.strata.tier.storeapi.proto.StoreGrpc;
+import dev.strata.tsdb.labels.LabelMatcher;
+import dev.strata.tsdb.storage.Querier;
+import dev.strata.tsdb.storage.SeriesSet;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One StoreAPI endpoint (a Thanos sidecar, store gateway, querier, or a Strata
+ * {@link StoreServer}) read as a Strata {@link Querier} over {@code [mint, maxt]}. Series arrive
+ * as they are streamed and their chunks are decoded only when read. Warnings the endpoint sends
+ * are collected in {@link #warnings()}. Closing the client closes its channel. Not thread-safe.
+ */
+public final class StoreClient implements Querier {
+
+  /** Keepalive as Thanos's clients have it: a dead endpoint is noticed within seconds. */
+  private static final long KEEPALIVE_SECONDS = 10;
+
+  private static final long KEEPALIVE_TIMEOUT_SECONDS = 5;
+
+  private final ManagedChannel channel;
+  private final String endpoint;
+  private final StoreGrpc.StoreBlockingStub stub;
+  private final long mint;
+  private final long maxt;
+  private final List<String> warnings = new ArrayList<>();
+
+  /** A client that owns {@code channel} and closes it on {@link #close()}. */
+  public StoreClient(ManagedChannel channel, long mint, long maxt) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.endpoint = channel.authority();
+    this.stub = StoreGrpc.newBlockingStub(channel).withMaxInboundMessageSize(Integer.MAX_VALUE);
+    this.mint = mint;
+    this.maxt = maxt;
+  }
+
+  /** A client of the plaintext endpoint {@code target} ({@code host:port}). */
+  public static StoreClient connect(String target, long mint, long maxt) {
+    ManagedChannel channel =
+        NettyChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .build();
+    return new StoreClient(channel, mint, maxt);
+  }
+
+  @Override
+  public long minTime() {
+    return mint;
+  }
+
+  @Override
+  public long maxTime() {
+    return maxt;
+  }
+
+  /**
+   * Streams the matching series. The endpoint fails the whole call rather than leave some data
+   * out ({@code ABORT}): a query over a Strata querier has no way to show a partial result.
+   *
+   * @throws StoreApiException when the endpoint fails or rejects the call, also while iterating
+   */
+  @Override
+  public SeriesSet select(LabelMatcher... matchers) {
+    SeriesRequest request =
+        SeriesRequest.newBuilder()
+            .setMinTime(mint)
+            .setMaxTime(maxt)
+            .addAllMatchers(ProtoMatchers.toProto(matchers))
+            .setPartialResponseStrategy(PartialResponseStrategy.ABORT)
+            .build();
+    return select(request);
+  }
+
+  /**
+   * Streams the series of a full request (e.g. with {@code without_replica_labels} or
+   * {@code skip_chunks}); the querier's range is not applied to the request, only to samples.
+   *
+   * @throws StoreApiException when the endpoint fails or rejects the call, also while iterating
+   */
+  public SeriesSet select(SeriesRequest request) {
+    Iterator<SeriesResponse> frames = call("Series", () -> stub.series(request));
+    return new RemoteSeriesSet(failingAs("Series", frames), warnings::add, mint, maxt);
+  }
+
+  /** @throws StoreApiException when the endpoint fails or rejects the call */
+  @Override
+  public List<String> labelNames(LabelMatcher... matchers) {
+    LabelNamesRequest request =
+        LabelNamesRequest.newBuilder()
+            .setStart(mint)
+            .setEnd(maxt)
+            .setPartialResponseStrategy(PartialResponseStrategy.ABORT)
+            .addAllMatchers(ProtoMatchers.toProto(matchers))
+            .build();
+    LabelNamesResponse response = call("LabelNames", () -> stub.labelNames(request));
+    warnings.addAll(response.getWarningsList());
+    return response.getNamesList();
+  }
+
+  /** @throws StoreApiException when the endpoint fails or rejects the call */
+  @Override
+  public List<String> labelValues(String name, LabelMatcher... matchers) {
+    LabelValuesRequest request =
+        LabelValuesRequest.newBuilder()
+            .setLabel(name)
+            .setStart(mint)
+            .setEnd(maxt)
+            .setPartialResponseStrategy(PartialResponseStrategy.ABORT)
+            .addAllMatchers(ProtoMatchers.toProto(matchers))
+            .build();
+    LabelValuesResponse response = call("LabelValues", () -> stub.labelValues(request));
+    warnings.addAll(response.getWarningsList());
+    return response.getValuesList();
+  }
+
+  /** Warnings the endpoint has sent so far, oldest first. */
+  public List<String> warnings() {
+    return Collections.unmodifiableList(warnings);
+  }
+
+  /** Closes the channel, cancelling any stream still being read. */
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private <T> T call(String name, Supplier<T> rpc) {
+    try {
+      return rpc.get();
+    } catch (StatusRuntimeException e) {
+      throw new StoreApiException(endpoint, name, e.getStatus(), e);
+    }
+  }
+
+  /** Frames whose transport or server errors surface as {@link StoreApiException}. */
+  private Iterator<SeriesResponse> failingAs(String name, Iterator<SeriesResponse> frames) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return call(name, frames::hasNext);
+      }
+
+      @Override
+      public SeriesResponse next() {
+        return call(name, frames::next);
+      }
+    };
+  }
+}
