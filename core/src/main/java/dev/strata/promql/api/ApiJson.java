@@ -193,7 +193,8 @@ final class ApiJson {
   private void point(long t, double v) {
     out.append('[');
     timestamp(t);
-    out.append(",\"").append(GoFloatFormat.sampleValue(v)).append("\"]");
+    out.append(",\"");
+    GoFloatFormat.appendSampleValue(out, v).append("\"]");
   }
 
   // jsonutil.MarshalTimestamp: seconds, then the milliseconds as three digits unless zero.

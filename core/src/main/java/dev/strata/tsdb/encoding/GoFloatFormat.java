@@ -19,24 +19,60 @@ public final class GoFloatFormat {
 
   /** {@code FormatFloat(v, 'f', -1, 64)}: {@code 0.1}, {@code 123456789012345680000}, {@code NaN}, {@code +Inf}. */
   public static String plain(double v) {
+    return appendPlain(new StringBuilder(24), v).toString();
+  }
+
+  /** Appends {@link #plain}{@code (v)} to {@code out}, without a String in between where it can. */
+  public static StringBuilder appendPlain(StringBuilder out, double v) {
     String special = special(v);
     if (special != null) {
-      return special;
+      return out.append(special);
     }
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return v == 0 && Double.doubleToRawLongBits(v) < 0 ? "-0" : Long.toString((long) v);
+      return v == 0 && Double.doubleToRawLongBits(v) < 0 ? out.append("-0") : out.append((long) v);
     }
     double abs = Math.abs(v);
-    if (abs >= 1e-3 && abs < 1e7) {
-      // Java writes this range without an exponent, digit for digit as Go's 'f' form.
-      String javaForm = DoubleToDecimal.toString(abs);
-      return v < 0 ? "-" + javaForm : javaForm;
-    }
-    Decimal d = Decimal.of(v);
-    StringBuilder out = new StringBuilder(24);
     if (v < 0) {
       out.append('-');
     }
+    if (abs < Double.MIN_NORMAL) {
+      return appendPlain(out, Decimal.of(abs));
+    }
+    String java = DoubleToDecimal.toString(abs);
+    int e = java.indexOf('E');
+    if (e < 0) {
+      // Java writes 1e-3 <= |v| < 1e7 without an exponent, digit for digit as Go's 'f' form.
+      return out.append(java);
+    }
+    // "d.dddE±x": the digits are the first and those after the point, the exponent follows E.
+    int exponent = Integer.parseInt(java, e + 1, java.length(), 10);
+    int end = e;
+    while (end > 2 && java.charAt(end - 1) == '0') {
+      end--; // "1.50E9": trailing zeros of the fraction carry nothing
+    }
+    int fraction = end - 2; // digits after the point
+    if (exponent >= 0) {
+      out.append(java.charAt(0));
+      int beforePoint = Math.min(fraction, exponent);
+      out.append(java, 2, 2 + beforePoint);
+      for (int k = fraction; k < exponent; k++) {
+        out.append('0');
+      }
+      if (fraction > exponent) {
+        out.append('.').append(java, 2 + exponent, end);
+      }
+    } else {
+      out.append("0.");
+      for (int k = -exponent - 1; k > 0; k--) {
+        out.append('0');
+      }
+      out.append(java.charAt(0)).append(java, 2, end);
+    }
+    return out;
+  }
+
+  // The general path, for the rare subnormals: |v| from its shortest digits.
+  private static StringBuilder appendPlain(StringBuilder out, Decimal d) {
     String digits = d.digits;
     if (d.exponent >= 0) {
       int intLen = d.exponent + 1;
@@ -48,7 +84,7 @@ public final class GoFloatFormat {
     } else {
       out.append("0.").append("0".repeat(-d.exponent - 1)).append(digits);
     }
-    return out.toString();
+    return out;
   }
 
   /** {@code FormatFloat(v, 'e', -1, 64)}: {@code 1e-07}, {@code 1.5e+21}, at least two exponent digits. */
@@ -99,9 +135,14 @@ public final class GoFloatFormat {
    * 1e-6 and from 1e21 on, the {@code 'f'} form otherwise.
    */
   public static String sampleValue(double v) {
+    return appendSampleValue(new StringBuilder(24), v).toString();
+  }
+
+  /** Appends {@link #sampleValue}{@code (v)} to {@code out}. */
+  public static StringBuilder appendSampleValue(StringBuilder out, double v) {
     double abs = Math.abs(v);
     return abs != 0 && (abs < 1e-6 || abs >= 1e21) && !Double.isNaN(v) && !Double.isInfinite(v)
-        ? exponent(v) : plain(v);
+        ? out.append(exponent(v)) : appendPlain(out, v);
   }
 
   /**

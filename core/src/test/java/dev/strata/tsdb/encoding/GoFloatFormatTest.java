@@ -58,10 +58,21 @@ class GoFloatFormatTest {
     assertEquals("1435781451.781", GoFloatFormat.jsonNumber(1435781451.781));
   }
 
-  /** The plain form's fast path (Java's own digits) against the exponent form's digits. */
+  /** The plain form's fast paths (from Java's own digits) against the exponent form's digits. */
   @Property(tries = 3000)
   void plainAndExponentFormsHaveTheSameDigits(
       @ForAll @DoubleRange(min = -2e7, max = 2e7) double v) {
+    assertSameDigits(v);
+  }
+
+  @Property(tries = 3000)
+  void plainAndExponentFormsHaveTheSameDigitsUpTo1e21(
+      @ForAll @DoubleRange(min = -1e21, max = 1e21) double v) {
+    assertSameDigits(v);
+    assertSameDigits(v * 1e-13); // and between 1e-6 and 1e-3, where Java writes an exponent
+  }
+
+  private static void assertSameDigits(double v) {
     if (v == 0) {
       return;
     }
