@@ -13,8 +13,11 @@ class ProgressTest {
   void redrawsTheStatusEverySecondAndClearsItAtTheEnd() throws Exception {
     StringWriter text = new StringWriter();
     AtomicInteger step = new AtomicInteger();
-    try (Progress p = Progress.always(new PrintWriter(text), () -> "step " + step.incrementAndGet())) {
+    Progress progress = Progress.always(new PrintWriter(text), () -> "step " + step.incrementAndGet());
+    try {
       Thread.sleep(2_500);
+    } finally {
+      progress.close();
     }
     String out = text.toString();
     assertTrue(out.startsWith("\rstep 1\rstep 2"), out);
@@ -25,8 +28,11 @@ class ProgressTest {
   void printsNothingWithoutATerminal() throws Exception {
     StringWriter text = new StringWriter();
     // Tests run with standard input and output redirected: no terminal.
-    try (Progress p = Progress.onTerminal(new PrintWriter(text), () -> "never")) {
+    Progress progress = Progress.onTerminal(new PrintWriter(text), () -> "never");
+    try {
       Thread.sleep(1_200);
+    } finally {
+      progress.close();
     }
     assertEquals("", text.toString());
   }

@@ -63,10 +63,9 @@ class PrometheusDifferentialStalenessTest {
 
   @AfterAll
   static void stopServers() throws Exception {
-    try (TempDirectory w = work; FlappingTarget t = target; ServerProcess r = recorder;
-        ServerProcess p = prometheus; ServerProcess s = strata) {
-      // Closed in reverse order.
-    }
+    // Strata, the two Prometheus servers, the target, then the directory; each even if one
+    // before it fails.
+    Servers.closeAll(strata, prometheus, recorder, target, work);
   }
 
   @Test

@@ -54,9 +54,8 @@ class PrometheusDifferentialTest {
 
   @AfterAll
   static void stopServers() throws Exception {
-    try (TempDirectory w = work; ServerProcess p = prometheus; ServerProcess s = strata) {
-      // Closed in reverse order: Strata, Prometheus, then the directory.
-    }
+    // Strata, Prometheus, then the directory; each even if one before it fails.
+    Servers.closeAll(strata, prometheus, work);
   }
 
   @Test

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,8 +240,7 @@ final class ResponseComparer {
   /** {@code {a="1",b="2"}} with the names sorted, as a comparable key. */
   static String labels(JsonNode metric) {
     Map<String, String> sorted = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
+    for (Map.Entry<String, JsonNode> f : metric.properties()) {
       sorted.put(f.getKey(), f.getValue().asText());
     }
     StringBuilder sb = new StringBuilder("{");

@@ -2,6 +2,7 @@ package dev.strata.examples.promql;
 
 import dev.strata.examples.cli.StrataCommand;
 import dev.strata.examples.server.ServerProcess;
+import dev.strata.tsdb.query.Closing;
 import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.PrometheusToolsExtension;
 import java.io.IOException;
@@ -49,6 +50,19 @@ final class Servers {
     String url = line.substring(line.lastIndexOf(" on ") + " on ".length()).strip();
     server.awaitReady(URI.create(url), client.http());
     return server;
+  }
+
+  /** Closes each part in order, the others even if one fails; nulls (never started) are skipped. */
+  static void closeAll(AutoCloseable... parts) {
+    Closing.closeAll(java.util.Arrays.asList(parts), c -> {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("stopping " + c + " failed", e);
+      }
+    });
   }
 
   static int freePort() throws IOException {
