@@ -174,27 +174,7 @@ public final class MergeQuerier implements Querier {
     public SampleIterator samples() {
       XorChunkIterator it = new XorChunkIterator();
       chunks.source(i).decode(chunks.index(i), it);
-      return new SampleIterator() {
-        @Override
-        public boolean next() {
-          return it.next();
-        }
-
-        @Override
-        public boolean seek(long t) {
-          return it.seek(t);
-        }
-
-        @Override
-        public long t() {
-          return it.atT();
-        }
-
-        @Override
-        public double v() {
-          return it.atV();
-        }
-      };
+      return SampleIterator.of(it);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.strata.tsdb.storage;
 
+import dev.strata.tsdb.chunkenc.XorChunkIterator;
+
 /** Samples of one series in time order, with primitive accessors. */
 public interface SampleIterator {
   /** Advances to the next sample; false at the end. */
@@ -16,6 +18,31 @@ public interface SampleIterator {
 
   /** Value of the current sample. */
   double v();
+
+  /** The samples of one XOR chunk, as {@code it} decodes them. */
+  static SampleIterator of(XorChunkIterator it) {
+    return new SampleIterator() {
+      @Override
+      public boolean next() {
+        return it.next();
+      }
+
+      @Override
+      public boolean seek(long t) {
+        return it.seek(t);
+      }
+
+      @Override
+      public long t() {
+        return it.atT();
+      }
+
+      @Override
+      public double v() {
+        return it.atV();
+      }
+    };
+  }
 
   /** An iterator with no samples. */
   SampleIterator EMPTY =

@@ -70,26 +70,6 @@ final class RemoteChunks implements ChunkIterator {
     }
     byte[] data = chunk.getRaw().getData().toByteArray();
     XorChunkIterator it = new XorChunkIterator().reset(data, 0, data.length);
-    return new SampleIterator() {
-      @Override
-      public boolean next() {
-        return it.next();
-      }
-
-      @Override
-      public boolean seek(long t) {
-        return it.seek(t);
-      }
-
-      @Override
-      public long t() {
-        return it.atT();
-      }
-
-      @Override
-      public double v() {
-        return it.atV();
-      }
-    };
+    return SampleIterator.of(it);
   }
 }
