@@ -149,8 +149,9 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("%nThe directory is in Prometheus's layout; try: promtool tsdb list %s%n", dataDir);
     out.printf("Query it with PromQL, as Grafana or promtool query would: ./strata serve"
         + " --storage.tsdb.path=%s --web.listen-address=127.0.0.1:9090%n"
-        + "  then: curl 'http://127.0.0.1:9090/api/v1/query?query=topk(3,rate(node_cpu_seconds_total[5m]))"
-        + "&time=%d'%n", dataDir, end / 1000);
+        + "  then: curl http://127.0.0.1:9090/api/v1/query"
+        + " --data-urlencode 'query=topk(3, rate(node_cpu_seconds_total[5m]))' -d time=%d%n",
+        dataDir, end / 1000);
     if (objstoreConfig == null) {
       out.printf("The bucket is in Thanos's layout; try: ./strata bucket ls --objstore.config-file="
           + "<(printf 'type: FILESYSTEM\\nconfig: {directory: %s}\\n')%n", bucketDir);
