@@ -152,6 +152,14 @@ final class ApiJson {
   private void matrix(Matrix m) {
     out.append('[');
     List<Matrix.Series> series = m.series();
+    long points = 0;
+    for (Matrix.Series s : series) {
+      points += s.timestamps().length;
+    }
+    // About 30 bytes a point: growing by doubling would copy the answer several times over.
+    out.ensureCapacity((int) Math.min(Integer.MAX_VALUE - 16, out.length() + points * 30 + 256));
+    // A range query's series share their steps: each step's time is formatted once.
+    TimestampTexts times = new TimestampTexts();
     for (int i = 0; i < series.size(); i++) {
       Matrix.Series s = series.get(i);
       if (i > 0) {
@@ -166,7 +174,8 @@ final class ApiJson {
         if (j > 0) {
           out.append(',');
         }
-        point(ts[j], vs[j]);
+        out.append('[').append(times.text(j, ts[j])).append(",\"");
+        GoFloatFormat.appendSampleValue(out, vs[j]).append("\"]");
       }
       out.append("]}");
     }
@@ -197,8 +206,33 @@ final class ApiJson {
     GoFloatFormat.appendSampleValue(out, v).append("\"]");
   }
 
-  // jsonutil.MarshalTimestamp: seconds, then the milliseconds as three digits unless zero.
+  /** The text of each step's time, by position, kept while the next series has the same time there. */
+  private static final class TimestampTexts {
+    private long[] keys = new long[0];
+    private String[] texts = new String[0];
+
+    String text(int j, long t) {
+      if (j >= keys.length) {
+        int n = Math.max(16, Math.max(j + 1, keys.length * 2));
+        keys = java.util.Arrays.copyOf(keys, n);
+        texts = java.util.Arrays.copyOf(texts, n);
+      }
+      if (texts[j] == null || keys[j] != t) {
+        StringBuilder sb = new StringBuilder(16);
+        appendTimestamp(sb, t);
+        keys[j] = t;
+        texts[j] = sb.toString();
+      }
+      return texts[j];
+    }
+  }
+
   private void timestamp(long t) {
+    appendTimestamp(out, t);
+  }
+
+  // jsonutil.MarshalTimestamp: seconds, then the milliseconds as three digits unless zero.
+  private static void appendTimestamp(StringBuilder out, long t) {
     if (t < 0) {
       out.append('-');
       t = -t;
