@@ -73,7 +73,7 @@ public final class PrometheusApi {
   public ApiResponse handle(ApiRequest request) {
     String path = request.path();
     if (!path.startsWith(ROOT + "/")) {
-      return notFound(path);
+      return notFound();
     }
     String endpoint = path.substring(ROOT.length());
     boolean get = request.method().equals("GET");
@@ -97,7 +97,7 @@ public final class PrometheusApi {
         case "/status/config" -> get
             ? success(j -> j.raw("{\"yaml\":").string(configYaml.get()).raw("}"))
             : methodNotAllowed();
-        default -> notFound(path);
+        default -> notFound();
       };
     } catch (ApiParams.BadParameter e) {
       return error("bad_data", "invalid parameter " + GoQuote.quote(e.parameter) + ": " + e.getMessage());
@@ -150,9 +150,15 @@ public final class PrometheusApi {
       throw new ApiParams.BadParameter("step",
           "zero or negative query resolution step widths are not accepted. Try a positive integer");
     }
-    // Go divides durations in nanoseconds: (end - start) / step, truncated.
-    if (Math.multiplyHigh(end - start, 1_000_000L) == 0
-        && (end - start) * 1_000_000L / stepNanos > MAX_POINTS) {
+    // Go divides durations in nanoseconds, (end - start) / step truncated, and time.Sub saturates:
+    // a span too long for an int64 of nanoseconds counts as the longest one, never as short.
+    long spanNanos;
+    try {
+      spanNanos = Math.multiplyExact(Math.subtractExact(end, start), 1_000_000L);
+    } catch (ArithmeticException tooLong) {
+      spanNanos = Long.MAX_VALUE;
+    }
+    if (spanNanos / stepNanos > MAX_POINTS) {
       return error("bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try"
           + " decreasing the query resolution (?step=XX)");
     }
@@ -333,7 +339,7 @@ public final class PrometheusApi {
     return ApiResponse.json(status, ApiJson.error(type, message));
   }
 
-  private static ApiResponse notFound(String path) {
+  private static ApiResponse notFound() {
     return ApiResponse.text(404, "404 page not found\n");
   }
 

@@ -108,6 +108,11 @@ class PrometheusApiTest {
         call("GET", "/api/v1/query_range", "query", "up", "start", "0", "end", "11001", "step", "1"));
     assertEquals(200, call("GET", "/api/v1/query_range", "query", "up", "start", "0", "end", "11000",
         "step", "1").status(), "11,000 points exactly are fine");
+    // A span too long for nanoseconds saturates as Go's time.Sub does: still too many points.
+    assertAnswer(400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"exceeded maximum"
+        + " resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)\"}",
+        call("GET", "/api/v1/query_range", "query", "up", "start", "-9000000000000000",
+            "end", "9000000000000000", "step", "86400"));
     ApiResponse parse = call("GET", "/api/v1/query", "query", "sum(up");
     assertEquals(400, parse.status());
     assertTrue(parse.bodyText().startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\","
