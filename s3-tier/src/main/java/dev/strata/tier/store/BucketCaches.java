@@ -57,6 +57,21 @@ public final class BucketCaches {
     return List.of(postings.stats().toString(), series.stats().toString(), chunks.stats().toString());
   }
 
+  /** What one cache holds and how it has done, for metrics. */
+  public record CacheStats(String name, long entries, long bytes, long hits, long misses,
+      long evictions) {}
+
+  /** The three caches' figures: postings, series, chunks. */
+  public List<CacheStats> stats() {
+    List<CacheStats> out = new java.util.ArrayList<>(3);
+    for (RangeCache c : List.of(postings, series, chunks)) {
+      RangeCache.Stats s = c.stats();
+      out.add(new CacheStats(s.name(), s.entries(), s.usedBytes(), s.hits(), s.misses(),
+          s.evictions()));
+    }
+    return out;
+  }
+
   /** Hits of all three caches. */
   public long hits() {
     return postings.stats().hits() + series.stats().hits() + chunks.stats().hits();
