@@ -51,6 +51,16 @@ public final class PrometheusServer implements AutoCloseable {
    */
   public static PrometheusServer start(
       Path workDir, Path dataDir, java.util.function.IntFunction<String> config) throws Exception {
+    return start(workDir, dataDir, config, 0, List.of());
+  }
+
+  /**
+   * Starts Prometheus on {@code port} (0: a free one; a given one to restart a stopped server
+   * where its clients expect it), with {@code extraArgs} after the usual flags.
+   */
+  public static PrometheusServer start(Path workDir, Path dataDir,
+      java.util.function.IntFunction<String> config, int port, List<String> extraArgs)
+      throws Exception {
     Path binary =
         PrometheusToolsExtension.findOnPath("prometheus")
             .orElseThrow(
@@ -61,9 +71,10 @@ public final class PrometheusServer implements AutoCloseable {
                   }
                   return new TestAbortedException("skipped: " + message);
                 });
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
+    if (port == 0) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = socket.getLocalPort();
+      }
     }
     Path configFile = workDir.resolve("prometheus.yml");
     Files.writeString(configFile, config.apply(port));
@@ -76,6 +87,7 @@ public final class PrometheusServer implements AutoCloseable {
     command.add("--web.enable-admin-api");
     // The test data is from 2023; keep it from expiring.
     command.add("--storage.tsdb.retention.time=100y");
+    command.addAll(extraArgs);
     Process p =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
@@ -114,6 +126,15 @@ public final class PrometheusServer implements AutoCloseable {
       Thread.sleep(100);
     }
     throw new AssertionError("prometheus was not ready within " + STARTUP + ":\n" + log());
+  }
+
+  /** Where it answers, e.g. {@code http://127.0.0.1:41234}. */
+  public URI baseUri() {
+    return base;
+  }
+
+  public int port() {
+    return base.getPort();
   }
 
   /** POSTs a form to an admin endpoint and expects 204 No Content. */

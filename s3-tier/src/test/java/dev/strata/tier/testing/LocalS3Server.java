@@ -56,6 +56,15 @@ public final class LocalS3Server implements AutoCloseable {
     }
   }
 
+  /** A server over {@code store}: one that records or delays requests, say. */
+  public static LocalS3Server of(BlobStore store) {
+    try {
+      return new LocalS3Server(store);
+    } catch (Exception e) {
+      throw new IllegalStateException("starting S3Proxy", e);
+    }
+  }
+
   /** A server keeping objects under {@code dir} (one subdirectory per bucket). */
   public static LocalS3Server onDisk(Path dir) {
     try {
