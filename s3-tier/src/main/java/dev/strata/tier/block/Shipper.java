@@ -154,12 +154,35 @@ public final class Shipper implements AutoCloseable {
       ThanosMeta section = new ThanosMeta(mergedLabels(thanos), thanos == null
           ? ThanosMeta.RESOLUTION_RAW : thanos.downsampleResolution(), source);
       long start = System.nanoTime();
-      blocks.upload(staging, section);
+      try {
+        blocks.upload(staging, section);
+      } catch (IOException | RuntimeException e) {
+        removePartialUpload(m.ulid(), e);
+        throw e;
+      }
       LOG.info("shipped block {} to {} in {} ms", m.ulid(), blocks.bucket().name(),
           (System.nanoTime() - start) / 1_000_000);
       return true;
     } finally {
       FileTrees.deleteRecursively(staging);
+    }
+  }
+
+  /**
+   * After a failed upload, removes what went up of the block, as Thanos's shipper does, unless its
+   * meta.json made it (the failure came after the block was complete). Best effort: what stays is
+   * invisible without meta.json, overwritten by the next attempt, and removed by the compactor's
+   * clean-up of partial uploads.
+   */
+  private void removePartialUpload(Ulid id, Exception cause) {
+    try {
+      if (!blocks.bucket().exists(BucketBlocks.key(id, BlockFiles.META_JSON))) {
+        blocks.delete(id);
+      }
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+      LOG.warn("could not remove the partial upload of block {} from {}: {}", id,
+          blocks.bucket().name(), e.getMessage());
     }
   }
 

@@ -174,6 +174,39 @@ class ShipperTest {
   }
 
   @Test
+  void aFailedUploadRemovesWhatWentUpOfTheBlock() throws IOException {
+    try (Bucket fs = FilesystemBucket.open(tmp.path().resolve("b"))) {
+      // A bucket whose index uploads fail: the chunks of the first block go up, then nothing.
+      Bucket failing = new dev.strata.tier.objstore.ForwardingBucket(fs) {
+        @Override
+        public void upload(String key, Path file) throws IOException {
+          if (key.endsWith("/index")) {
+            throw new IOException("injected failure uploading " + key);
+          }
+          super.upload(key, file);
+        }
+
+        @Override
+        public void upload(String key, java.io.InputStream in, long length) throws IOException {
+          if (key.endsWith("/index")) {
+            throw new IOException("injected failure uploading " + key);
+          }
+          super.upload(key, in, length);
+        }
+      };
+      Shipper s = Shipper.builder(dataDir, failing).externalLabels(Map.of("replica", "0")).build();
+      IOException e = assertThrows(IOException.class, s::sync);
+      assertTrue(e.getMessage().contains("injected failure"), e.getMessage());
+      assertEquals(0, new BucketBlocks(fs).list().blocks().size(), "nothing of the block is left");
+      assertEquals(Set.of(), s.uploaded());
+
+      Shipper working = Shipper.builder(dataDir, fs).externalLabels(Map.of("replica", "0")).build();
+      assertEquals(4, working.sync());
+      assertConsistent(fs);
+    }
+  }
+
+  @Test
   void aShipperKilledMidUploadResumesWithoutSkippingOrRepeating() throws Exception {
     server.createBucket("killed");
     Map<Ulid, String> completeAtKill = new TreeMap<>();
