@@ -95,7 +95,8 @@ public final class ChunkedReadFrames implements Closeable {
               expected, crcStart, length, crc.getValue()));
     }
     try {
-      return Optional.of(ChunkedReadResponse.parseFrom(CodedInputStream.newInstance(data, 0, length)));
+      return Optional.of(
+          ChunkedReadResponse.parseFrom(CodedInputStream.newInstance(data, 0, length)));
     } catch (InvalidProtocolBufferException e) {
       throw new CorruptDataException(
           source, "remote read frame data", dataStart,
