@@ -169,7 +169,9 @@ public final class PrometheusClient {
   public List<Labels> series(long mint, long maxt, List<LabelMatcher> matchers)
       throws PrometheusException {
     String call = "POST /api/v1/series";
-    ApiParams.selector(matchers); // rejects an empty list before calling
+    if (matchers.isEmpty()) {
+      throw new IllegalArgumentException(call + " needs at least one matcher");
+    }
     JsonNode data = data(call, postForm("/api/v1/series", timeRange(mint, maxt, matchers)));
     if (!data.isArray()) {
       throw badAnswer(call, "data is not a list of label sets", null);
