@@ -30,6 +30,7 @@ public final class PrometheusServer implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final int port;
   private final URI base;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -37,6 +38,7 @@ public final class PrometheusServer implements AutoCloseable {
   private PrometheusServer(Process process, Path log, int port) {
     this.process = process;
     this.log = log;
+    this.port = port;
     this.base = URI.create("http://127.0.0.1:" + port);
   }
 
@@ -52,6 +54,16 @@ public final class PrometheusServer implements AutoCloseable {
   public static PrometheusServer start(
       Path workDir, Path dataDir, java.util.function.IntFunction<String> config) throws Exception {
     return start(workDir, dataDir, config, 0, List.of());
+  }
+
+  /**
+   * Starts Prometheus as {@link #start(Path, Path, java.util.function.IntFunction)} does, with
+   * {@code extraArgs} added to its command line (e.g. {@code
+   * --storage.tsdb.min-block-duration=2h}).
+   */
+  public static PrometheusServer start(Path workDir, Path dataDir,
+      java.util.function.IntFunction<String> config, List<String> extraArgs) throws Exception {
+    return start(workDir, dataDir, config, 0, extraArgs);
   }
 
   /**
@@ -128,13 +140,19 @@ public final class PrometheusServer implements AutoCloseable {
     throw new AssertionError("prometheus was not ready within " + STARTUP + ":\n" + log());
   }
 
-  /** Where it answers, e.g. {@code http://127.0.0.1:41234}. */
+  /** The port it listens on, on the loopback address. */
+  public int port() {
+    return port;
+  }
+
+  /** Its base URL, e.g. {@code http://127.0.0.1:9090}. */
   public URI baseUri() {
     return base;
   }
 
-  public int port() {
-    return base.getPort();
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** POSTs a form to an admin endpoint and expects 204 No Content. */
