@@ -2,6 +2,7 @@ package dev.strata.examples.cli;
 
 import dev.strata.examples.cli.bucket.BucketCommand;
 import dev.strata.examples.cli.tools.ToolsCommand;
+import dev.strata.examples.cli.sidecar.SidecarCommand;
 import dev.strata.examples.cli.tsdb.ErrorMessages;
 import dev.strata.examples.cli.tsdb.TsdbCommand;
 import java.io.BufferedWriter;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       JvmMetricsCommand.class,
       ServeCommand.class,
+      SidecarCommand.class,
       TsdbCommand.class,
       ToolsCommand.class,
       BucketCommand.class,

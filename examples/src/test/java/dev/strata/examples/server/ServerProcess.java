@@ -101,6 +101,22 @@ public final class ServerProcess implements AutoCloseable {
     return Integer.parseInt(m.group(1));
   }
 
+  /** The port in the first log line starting with {@code prefix} after {@code (gRPC) on host:}. */
+  public int awaitGrpcPort(String prefix) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(gRPC\\) on \\S+:(\\d+)")
+        .matcher(awaitLogLine(prefix));
+    if (!m.find()) {
+      throw new AssertionError(name + " named no gRPC port after " + prefix + ":\n" + log());
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   public long pid() {
     return process.pid();
   }
