@@ -181,8 +181,9 @@ public final class BucketStoreSource implements StoreSource {
           ResolutionChoice.coarsestFirst(query.maxResolutionWindow()));
       List<NamedQuerier> out = new ArrayList<>(chosen.size());
       for (BucketBlock b : chosen) {
-        out.add(new NamedQuerier("block " + b.ulid() + " (" + Resolutions.format(resolution(b.meta()))
-            + ")", () -> new MergeQuerier(List.of(b.reader()), query.minTime(), query.maxTime())));
+        String name = "block " + b.ulid() + " (" + Resolutions.format(resolution(b.meta())) + ")";
+        out.add(new NamedQuerier(name,
+            () -> new MergeQuerier(List.of(b.reader()), query.minTime(), query.maxTime())));
       }
       return out;
     }

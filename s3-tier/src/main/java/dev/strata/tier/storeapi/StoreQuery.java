@@ -33,9 +33,4 @@ public record StoreQuery(
     aggregates = aggregates.isEmpty()
         ? DEFAULT_AGGREGATES : Collections.unmodifiableSet(EnumSet.copyOf(aggregates));
   }
-
-  /** Raw data of {@code [minTime, maxTime]} with chunks. */
-  public static StoreQuery raw(long minTime, long maxTime) {
-    return new StoreQuery(minTime, maxTime, 0, DEFAULT_AGGREGATES, false);
-  }
 }

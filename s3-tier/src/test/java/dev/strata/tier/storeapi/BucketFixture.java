@@ -25,9 +25,9 @@ import java.util.TreeMap;
  * Blocks of three producers, written once into a local directory and uploaded to any bucket:
  *
  * <ul>
- *   <li>{@link #EU_A}: raw blocks {@code [0, 24h)}, {@code [24h, 48h)}, {@code [48h, 72h)}; 5-minute
- *       blocks made by the downsampler from the first two; a 1-hour block made from the first
- *       5-minute one. So a 1-hour window reads 1h, then 5m, then raw data.
+ *   <li>{@link #EU_A}: raw blocks {@code [0, 24h)}, {@code [24h, 48h)}, {@code [48h, 72h)};
+ *       5-minute blocks made by the downsampler from the first two; a 1-hour block made from the
+ *       first 5-minute one. So a 1-hour window reads 1h, then 5m, then raw data.
  *   <li>{@link #EU_B}: a replica of the same series with other values, raw {@code [0, 24h)}.
  *   <li>{@link #US}: other series, raw {@code [0, 24h)}.
  * </ul>
@@ -117,7 +117,8 @@ final class BucketFixture {
       b.samples(s, times, values, 120);
     }
     BlockMeta meta = b.write(dir, start, end);
-    return add(new LocalBlock(producer, Resolutions.RAW, dir.resolve(meta.ulid().toString()), meta));
+    Path written = dir.resolve(meta.ulid().toString());
+    return add(new LocalBlock(producer, Resolutions.RAW, written, meta));
   }
 
   private LocalBlock downsample(LocalBlock input, long resolution, Path dir) throws IOException {

@@ -72,7 +72,8 @@ class BucketStoreSourceChangesTest {
     try (Bucket bucket = FilesystemBucket.open(dir.resolve("bucket"))) {
       BucketFixture.upload(bucket, List.of(data.raw1, data.replicaB));
       try (BucketServer now = BucketServer.start(bucket, dir.resolve("now"), Duration.ZERO);
-          BucketServer later = BucketServer.start(bucket, dir.resolve("later"), Duration.ofHours(1))) {
+          BucketServer later =
+              BucketServer.start(bucket, dir.resolve("later"), Duration.ofHours(1))) {
         assertEquals(List.of(set(EU_A), set(EU_B)), now.info().getLabelSetsList());
 
         new BucketBlocks(bucket).markForDeletion(data.replicaB.meta().ulid(), "compacted");

@@ -203,8 +203,9 @@ class BucketStoreSourceTest {
 
   @Test
   void withoutReplicaLabelsReplicasOfDifferentProducersAreAdjacent() {
-    List<SeriesResponse> frames = gateway.frames(request(0, 24 * H - 1, LabelMatcher.equal("job", "db"))
-        .addWithoutReplicaLabels("replica").build());
+    List<SeriesResponse> frames = gateway.frames(
+        request(0, 24 * H - 1, LabelMatcher.equal("job", "db"))
+            .addWithoutReplicaLabels("replica").build());
     List<Labels> labels = new ArrayList<>();
     frames.forEach(f -> labels.add(ProtoLabels.fromProto(f.getSeries().getLabelsList())));
     assertEquals(2 * 2 * 2, labels.size(), "two metrics, two instances, two replicas");

@@ -55,7 +55,8 @@ class StoreSourcePiecesTest {
     external.set(Labels.of("cluster", "us"));
     assertEquals(List.of(Labels.of("__name__", "up", "cluster", "us", "instance", "a")),
         served(source, request(ANY).build()));
-    assertEquals(List.of(), served(source, request(LabelMatcher.equal("cluster", "eu"), ANY).build()));
+    assertEquals(List.of(),
+        served(source, request(LabelMatcher.equal("cluster", "eu"), ANY).build()));
     assertEquals(List.of("us"), labels.labelValues(clusters).getValuesList());
     assertEquals(ProtoLabels.toLabelSet(Labels.of("cluster", "us")),
         StoreInfos.info(source).getLabelSets(0));
