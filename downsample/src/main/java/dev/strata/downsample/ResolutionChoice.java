@@ -1,11 +1,13 @@
 package dev.strata.downsample;
 
 import dev.strata.tsdb.block.Block;
+import dev.strata.tsdb.block.BlockMeta;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Which blocks answer a time range when the same data may exist at several resolutions: blocks of
@@ -39,17 +41,26 @@ public final class ResolutionChoice {
    * Resolutions not in {@code order} are never chosen.
    */
   public static List<Block> select(List<Block> blocks, long mint, long maxt, List<Long> order) {
+    return select(blocks, Block::meta, mint, maxt, order);
+  }
+
+  /**
+   * {@link #select(List, long, long, List)} over anything that has a block's meta.json (a block in
+   * a bucket, say), whose meta {@code metaOf} gives; returns the chosen elements.
+   */
+  public static <T> List<T> select(List<T> blocks, Function<? super T, BlockMeta> metaOf,
+      long mint, long maxt, List<Long> order) {
     int n = blocks.size();
     long[] minTimes = new long[n];
     long[] maxTimes = new long[n];
     long[] resolutions = new long[n];
     for (int i = 0; i < n; i++) {
-      Block b = blocks.get(i);
-      minTimes[i] = b.minTime();
-      maxTimes[i] = b.maxTime();
-      resolutions[i] = Downsampler.resolutionOf(b.meta());
+      BlockMeta meta = metaOf.apply(blocks.get(i));
+      minTimes[i] = meta.minTime();
+      maxTimes[i] = meta.maxTime();
+      resolutions[i] = Downsampler.resolutionOf(meta);
     }
-    List<Block> chosen = new ArrayList<>();
+    List<T> chosen = new ArrayList<>();
     for (int i : select(minTimes, maxTimes, resolutions, mint, maxt, order)) {
       chosen.add(blocks.get(i));
     }

@@ -34,7 +34,7 @@ import java.util.TreeSet;
  * Writes raw test blocks with exactly the chunks asked for (Prometheus's head would cut, reorder
  * or refuse some of the inputs the tests need: NaN, staleness markers, duplicate timestamps).
  */
-final class RawBlockBuilder {
+public final class RawBlockBuilder {
   static final UlidGenerator ULIDS = new UlidGenerator();
 
   private record Chunk(long[] times, double[] values) {}
@@ -45,13 +45,13 @@ final class RawBlockBuilder {
   private int level = 1;
 
   /** Adds a chunk to the series: times and values, one sample per index. */
-  RawBlockBuilder chunk(Labels labels, long[] times, double[] values) {
+  public RawBlockBuilder chunk(Labels labels, long[] times, double[] values) {
     series.computeIfAbsent(labels, l -> new ArrayList<>()).add(new Chunk(times.clone(), values.clone()));
     return this;
   }
 
   /** Adds the samples cut into chunks of {@code perChunk}. */
-  RawBlockBuilder samples(Labels labels, long[] times, double[] values, int perChunk) {
+  public RawBlockBuilder samples(Labels labels, long[] times, double[] values, int perChunk) {
     for (int from = 0; from < times.length; from += perChunk) {
       int to = Math.min(times.length, from + perChunk);
       chunk(labels, java.util.Arrays.copyOfRange(times, from, to),
@@ -60,19 +60,19 @@ final class RawBlockBuilder {
     return this;
   }
 
-  RawBlockBuilder thanos(ThanosMeta value) {
+  public RawBlockBuilder thanos(ThanosMeta value) {
     this.thanos = value;
     return this;
   }
 
-  RawBlockBuilder compaction(int level, List<Ulid> sources) {
+  public RawBlockBuilder compaction(int level, List<Ulid> sources) {
     this.level = level;
     this.sources = sources;
     return this;
   }
 
   /** Writes the block into {@code dataDir} with range {@code [minTime, maxTime)}. */
-  BlockMeta write(Path dataDir, long minTime, long maxTime) throws IOException {
+  public BlockMeta write(Path dataDir, long minTime, long maxTime) throws IOException {
     Ulid ulid = ULIDS.next();
     BlockMeta[] meta = new BlockMeta[1];
     BlockDirectories.create(dataDir, ulid, dir -> {

@@ -9,7 +9,6 @@ import dev.strata.tsdb.query.MergeQuerier;
 import dev.strata.tsdb.storage.BlockReader;
 import dev.strata.tsdb.storage.Querier;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,7 +20,8 @@ import java.util.function.Predicate;
 
 /**
  * The blocks of a bucket, ready to query: {@link #sync()} lists them (through {@link MetaSync},
- * with its meta.json cache under the local directory, leaving out blocks marked for deletion), and
+ * with its meta.json cache under the local directory, leaving out blocks marked for deletion once
+ * {@link BucketStoreOptions#ignoreDeletionMarksDelay()} has passed since the mark), and
  * {@link #querier} merges the ones overlapping a range into one result. Blocks are opened lazily,
  * so a store over a large bucket costs nothing until queried. Thread-safe.
  */
@@ -37,7 +37,7 @@ public final class BucketStore implements AutoCloseable {
     this.bucket = bucket;
     this.options = options;
     this.sync = MetaSync.builder(bucket).cacheDir(options.localDir().resolve("meta"))
-        .filter(BlockFilter.notDeleted(Duration.ZERO)).filter(filter).build();
+        .filter(BlockFilter.notDeleted(options.ignoreDeletionMarksDelay())).filter(filter).build();
     this.pool = Executors.newFixedThreadPool(options.fetchConcurrency(), r -> {
       Thread t = new Thread(r, "strata-bucket-fetch");
       t.setDaemon(true);
@@ -45,7 +45,7 @@ public final class BucketStore implements AutoCloseable {
     });
   }
 
-  /** A store over every block of {@code bucket} not marked for deletion. */
+  /** A store over every block of {@code bucket} not marked for deletion (or marked recently). */
   public static BucketStore open(Bucket bucket, BucketStoreOptions options) {
     return open(bucket, options, b -> true);
   }

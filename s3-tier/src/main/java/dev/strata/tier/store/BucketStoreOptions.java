@@ -1,6 +1,7 @@
 package dev.strata.tier.store;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /** How a {@link BucketStore} reads blocks from a bucket. Immutable; see {@link #builder(Path)}. */
@@ -10,6 +11,7 @@ public final class BucketStoreOptions {
   private final long gapBytes;
   private final int fetchConcurrency;
   private final int seriesBatch;
+  private final Duration ignoreDeletionMarksDelay;
 
   private BucketStoreOptions(Builder b) {
     this.localDir = b.localDir;
@@ -17,6 +19,7 @@ public final class BucketStoreOptions {
     this.gapBytes = b.gapBytes;
     this.fetchConcurrency = b.fetchConcurrency;
     this.seriesBatch = b.seriesBatch;
+    this.ignoreDeletionMarksDelay = b.ignoreDeletionMarksDelay;
   }
 
   /** Options keeping index headers and meta.json copies under {@code localDir}. */
@@ -47,6 +50,11 @@ public final class BucketStoreOptions {
     return seriesBatch;
   }
 
+  /** How long a block marked for deletion is still served after its mark. */
+  public Duration ignoreDeletionMarksDelay() {
+    return ignoreDeletionMarksDelay;
+  }
+
   /** Builds {@link BucketStoreOptions}. */
   public static final class Builder {
     private final Path localDir;
@@ -54,6 +62,7 @@ public final class BucketStoreOptions {
     private long gapBytes = 64 << 10;
     private int fetchConcurrency = 8;
     private int seriesBatch = 4096;
+    private Duration ignoreDeletionMarksDelay = Duration.ZERO;
 
     private Builder(Path localDir) {
       this.localDir = Objects.requireNonNull(localDir, "localDir");
@@ -89,6 +98,21 @@ public final class BucketStoreOptions {
         throw new IllegalArgumentException("series batch " + value + " is below 1");
       }
       this.seriesBatch = value;
+      return this;
+    }
+
+    /**
+     * How long a block marked for deletion is still served after the time in its mark; then the
+     * next sync drops it. Zero (the default) drops a marked block at the first sync that sees the
+     * mark. {@code thanos store --ignore-deletion-marks-delay} is 24 hours by default, so that a
+     * compactor's replacement block is seen before the blocks it replaces go.
+     */
+    public Builder ignoreDeletionMarksDelay(Duration value) {
+      Objects.requireNonNull(value, "ignoreDeletionMarksDelay");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("deletion mark delay " + value + " is negative");
+      }
+      this.ignoreDeletionMarksDelay = value;
       return this;
     }
 

@@ -6,43 +6,46 @@ import dev.strata.tier.storeapi.proto.LabelValuesRequest;
 import dev.strata.tier.storeapi.proto.LabelValuesResponse;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.labels.Utf8Order;
 import dev.strata.tsdb.storage.Querier;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Answers {@code LabelNames} and {@code LabelValues} from a {@link StoreSource}, with the external
- * labels counted as labels of every series, as Thanos's TSDB store does.
+ * Answers {@code LabelNames} and {@code LabelValues} from the parts of a {@link StoreSource}, each
+ * part's external labels counted as labels of every series of that part, as Thanos's stores do.
+ * The parts and their labels are read for every call.
  */
 final class LabelLookup {
   private final StoreSource source;
-  private final ExternalLabels externalLabels;
 
   LabelLookup(StoreSource source) {
     this.source = source;
-    this.externalLabels = new ExternalLabels(source.externalLabels());
   }
 
   LabelNamesResponse labelNames(LabelNamesRequest request) {
-    Optional<List<LabelMatcher>> local =
-        externalLabels.localMatchers(ProtoMatchers.fromProto(request.getMatchersList()));
-    if (local.isEmpty()) {
-      return LabelNamesResponse.getDefaultInstance();
-    }
-    try (Querier q = source.querier(request.getStart(), request.getEnd())) {
-      List<String> names = q.labelNames(local.get().toArray(LabelMatcher[]::new));
-      if (names.isEmpty()) {
-        // No series, no external labels either.
-        return LabelNamesResponse.getDefaultInstance();
+    List<LabelMatcher> matchers = ProtoMatchers.fromProto(request.getMatchersList());
+    TreeSet<String> all = new TreeSet<>(Utf8Order.COMPARATOR);
+    for (StoreSource part : source.parts()) {
+      ExternalLabels external = new ExternalLabels(part.externalLabels());
+      Optional<List<LabelMatcher>> local = external.localMatchers(matchers);
+      if (local.isEmpty()) {
+        continue;
       }
-      TreeSet<String> all = new TreeSet<>(names);
-      Labels ext = externalLabels.labels();
-      for (int i = 0; i < ext.size(); i++) {
-        all.add(ext.name(i));
+      try (Querier q = part.querier(request.getStart(), request.getEnd())) {
+        List<String> names = q.labelNames(local.get().toArray(LabelMatcher[]::new));
+        if (names.isEmpty()) {
+          continue; // no series, no external labels either
+        }
+        all.addAll(names);
+        Labels ext = external.labels();
+        for (int i = 0; i < ext.size(); i++) {
+          all.add(ext.name(i));
+        }
       }
-      return LabelNamesResponse.newBuilder().addAllNames(all).build();
     }
+    return LabelNamesResponse.newBuilder().addAllNames(all).build();
   }
 
   /**
@@ -52,25 +55,31 @@ final class LabelLookup {
     if (request.getLabel().isEmpty()) {
       throw new IllegalArgumentException("label name parameter cannot be empty");
     }
-    Optional<List<LabelMatcher>> local =
-        externalLabels.localMatchers(ProtoMatchers.fromProto(request.getMatchersList()));
-    if (local.isEmpty()) {
-      return LabelValuesResponse.getDefaultInstance();
-    }
-    LabelMatcher[] matchers = local.get().toArray(LabelMatcher[]::new);
-    String external = externalLabels.labels().get(request.getLabel());
-    if (!external.isEmpty() && matchers.length == 0) {
-      // Every series has it, and nothing asks which series: no need to read.
-      return LabelValuesResponse.newBuilder().addValues(external).build();
-    }
-    try (Querier q = source.querier(request.getStart(), request.getEnd())) {
-      if (!external.isEmpty()) {
-        return q.select(matchers).next()
-            ? LabelValuesResponse.newBuilder().addValues(external).build()
-            : LabelValuesResponse.getDefaultInstance();
+    List<LabelMatcher> matchers = ProtoMatchers.fromProto(request.getMatchersList());
+    TreeSet<String> all = new TreeSet<>(Utf8Order.COMPARATOR);
+    for (StoreSource part : source.parts()) {
+      ExternalLabels external = new ExternalLabels(part.externalLabels());
+      Optional<List<LabelMatcher>> local = external.localMatchers(matchers);
+      if (local.isEmpty()) {
+        continue;
       }
-      List<String> values = q.labelValues(request.getLabel(), matchers);
-      return LabelValuesResponse.newBuilder().addAllValues(values).build();
+      LabelMatcher[] m = local.get().toArray(LabelMatcher[]::new);
+      String value = external.labels().get(request.getLabel());
+      if (!value.isEmpty() && m.length == 0) {
+        // Every series has it, and nothing asks which series: no need to read.
+        if (part.minTime() <= request.getEnd() && part.maxTime() >= request.getStart()) {
+          all.add(value);
+        }
+        continue;
+      }
+      try (Querier q = part.querier(request.getStart(), request.getEnd())) {
+        if (value.isEmpty()) {
+          all.addAll(q.labelValues(request.getLabel(), m));
+        } else if (q.select(m).next()) {
+          all.add(value);
+        }
+      }
     }
+    return LabelValuesResponse.newBuilder().addAllValues(all).build();
   }
 }

@@ -19,10 +19,15 @@ final class ProtoChunks {
    * @throws IllegalArgumentException for an encoding the StoreAPI cannot carry as a raw chunk
    */
   static Chunk raw(byte prometheusEncoding, byte[] data) {
+    return raw(prometheusEncoding, data, 0, data.length);
+  }
+
+  /** The StoreAPI chunk for the Prometheus chunk {@code data[offset, offset + length)}. */
+  static Chunk raw(byte prometheusEncoding, byte[] data, int offset, int length) {
     return Chunk.newBuilder()
         .setType(toProto(prometheusEncoding))
-        .setData(ByteString.copyFrom(data))
-        .setHash(Xxh64.hash(data, 0, data.length))
+        .setData(ByteString.copyFrom(data, offset, length))
+        .setHash(Xxh64.hash(data, offset, length))
         .build();
   }
 

@@ -1,7 +1,10 @@
 package dev.strata.tier.storeapi;
 
+import dev.strata.downsample.AggrType;
+import dev.strata.tier.storeapi.proto.Aggr;
 import dev.strata.tier.storeapi.proto.AggrChunk;
 import dev.strata.tier.storeapi.proto.Label;
+import dev.strata.tier.storeapi.proto.PartialResponseStrategy;
 import dev.strata.tier.storeapi.proto.SeriesRequest;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
 import dev.strata.tsdb.labels.LabelMatcher;
@@ -10,15 +13,21 @@ import dev.strata.tsdb.storage.ChunkIterator;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.Series;
 import dev.strata.tsdb.storage.SeriesSet;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Answers one {@code Series} call from a {@link StoreSource}: the series matching the request,
- * sorted by their served labels, each as one or more frames of raw chunks.
+ * Answers one {@code Series} call from a {@link StoreSource}: the series matching the request in
+ * each of its parts, sorted by their served labels, each as one or more frames of chunks. The
+ * source's parts and their labels are read for every call: a bucket is re-synced, a sidecar's
+ * external labels re-read, while the server runs.
  */
 final class SeriesStreamer {
 
@@ -29,71 +38,137 @@ final class SeriesStreamer {
   static final int MAX_CHUNK_BYTES_PER_FRAME = 1 << 20;
 
   private final StoreSource source;
-  private final ExternalLabels externalLabels;
 
   SeriesStreamer(StoreSource source) {
     this.source = source;
-    this.externalLabels = new ExternalLabels(source.externalLabels());
   }
 
+  /** A part of the source that the request's matchers on external labels let through. */
+  private record Selected(StoreSource part, ExternalLabels externalLabels, LabelMatcher[] local) {}
+
+  /** A series as served, with its frames. */
+  private record Served(Labels labels, List<SeriesResponse> frames) {}
+
   /**
-   * Sends the answer to {@code request} into {@code out}, frame by frame.
+   * Sends the answer to {@code request} into {@code out}, frame by frame. A piece of the source
+   * that fails (a block that cannot be read) fails the call, or, under the {@code WARN}
+   * partial-response strategy, becomes a warning frame while the rest is still answered.
    *
    * @throws IllegalArgumentException for a request the StoreAPI rejects (no matchers left once
    *     the external labels are set aside, an invalid regular expression)
+   * @throws PartFailedException when a piece of the source fails under {@code ABORT}
    */
   void stream(SeriesRequest request, Consumer<SeriesResponse> out) {
-    Optional<List<LabelMatcher>> local =
-        externalLabels.localMatchers(ProtoMatchers.fromProto(request.getMatchersList()));
-    if (local.isEmpty()) {
-      return;
-    }
-    if (local.get().isEmpty()) {
-      throw new IllegalArgumentException("no matchers specified (excluding external labels)");
-    }
-    List<String> without = request.getWithoutReplicaLabelsList();
-    try (Querier q = source.querier(request.getMinTime(), request.getMaxTime())) {
-      SeriesSet set = q.select(local.get().toArray(LabelMatcher[]::new));
-      if (externalLabels.labels().isEmpty() && without.isEmpty()) {
-        // Served as stored: the querier's order is the served order.
-        while (set.next()) {
-          Series s = set.at();
-          send(s.labels(), s, request.getSkipChunks(), out);
-        }
-      } else {
-        streamResorted(set, without, request.getSkipChunks(), out);
+    List<LabelMatcher> matchers = ProtoMatchers.fromProto(request.getMatchersList());
+    List<Selected> selected = new ArrayList<>();
+    for (StoreSource part : source.parts()) {
+      ExternalLabels external = new ExternalLabels(part.externalLabels());
+      Optional<List<LabelMatcher>> local = external.localMatchers(matchers);
+      if (local.isEmpty()) {
+        continue; // this part's labels reject a matcher: nothing of it matches
       }
+      if (local.get().isEmpty()) {
+        throw new IllegalArgumentException("no matchers specified (excluding external labels)");
+      }
+      selected.add(new Selected(part, external, local.get().toArray(LabelMatcher[]::new)));
+    }
+    StoreQuery query = query(request);
+    Request r = new Request(query, request.getWithoutReplicaLabelsList(), partialResponse(request),
+        new AggrChunks(query.aggregates()), new ArrayList<>());
+    if (selected.size() == 1 && selected.get(0).externalLabels().labels().isEmpty()
+        && r.without().isEmpty()) {
+      List<NamedQuerier> pieces = selected.get(0).part().queriers(query);
+      if (pieces.size() == 1) {
+        streamAsStored(selected.get(0), pieces.get(0), r, out);
+        r.warnings().forEach(w -> out.accept(warning(w)));
+        return;
+      }
+    }
+    streamResorted(selected, r, out);
+    r.warnings().forEach(w -> out.accept(warning(w)));
+  }
+
+  /** What every piece of one request shares. */
+  private record Request(StoreQuery query, List<String> without, boolean partialResponse,
+      AggrChunks chunks, List<String> warnings) {
+
+    /** Rethrows {@code e} as the failure of {@code piece}, or keeps it as a warning. */
+    void failed(NamedQuerier piece, RuntimeException e) {
+      if (e instanceof StatusRuntimeException s) {
+        throw s; // the call itself is over (the client went away)
+      }
+      PartFailedException failure = new PartFailedException(piece.name(), e);
+      if (!partialResponse) {
+        throw failure;
+      }
+      warnings.add(failure.getMessage());
+    }
+  }
+
+  /** One piece without labels to set or drop: the querier's order is the served order. */
+  private static void streamAsStored(
+      Selected part, NamedQuerier piece, Request r, Consumer<SeriesResponse> out) {
+    try (Querier q = piece.opener().get()) {
+      SeriesSet set = q.select(part.local());
+      while (set.next()) {
+        Series s = set.at();
+        send(s.labels(), s, r, out);
+      }
+    } catch (RuntimeException e) {
+      r.failed(piece, e);
     }
   }
 
   /**
    * Setting external labels reorders series (even constant ones: {@code {a="1"}} sorts after
-   * {@code {}} but before it once both have {@code b="2"}), and dropping replica labels may also
-   * make some equal. So the series are gathered, sorted by the labels they are served with, and
-   * sent; equal ones stay adjacent, which the querier merges as one series. Like Thanos's TSDB
-   * store, this holds the whole answer in memory.
+   * {@code {}} but before it once both have {@code b="2"}), parts carry different labels, and
+   * dropping replica labels may make series of different parts equal. So the series are gathered,
+   * sorted by the labels they are served with, and sent; equal ones stay adjacent, which the
+   * querier merges as one series. Like Thanos's TSDB store, this holds the whole answer in memory.
+   *
+   * <p>A piece's series join the answer only once the piece has been read to its end, so that a
+   * piece failing half-way leaves nothing of itself behind under {@code WARN}. Without chunks, a
+   * series stored in several pieces of one part (a series in every block of a bucket) is sent
+   * once.
    */
-  private void streamResorted(
-      SeriesSet set, List<String> without, boolean skipChunks, Consumer<SeriesResponse> out) {
-    record Served(Labels labels, List<SeriesResponse> frames) {}
+  private static void streamResorted(
+      List<Selected> selected, Request r, Consumer<SeriesResponse> out) {
     List<Served> all = new ArrayList<>();
-    while (set.next()) {
-      Series s = set.at();
-      Labels served = externalLabels.applyTo(s.labels(), without);
-      List<SeriesResponse> frames = new ArrayList<>();
-      send(served, s, skipChunks, frames::add);
-      all.add(new Served(served, frames));
+    for (Selected part : selected) {
+      Set<Labels> seen = new HashSet<>();
+      for (NamedQuerier piece : part.part().queriers(r.query())) {
+        List<Served> fromPiece = new ArrayList<>();
+        List<Labels> stored = new ArrayList<>();
+        try (Querier q = piece.opener().get()) {
+          SeriesSet set = q.select(part.local());
+          while (set.next()) {
+            Series s = set.at();
+            if (r.query().skipChunks() && seen.contains(s.labels())) {
+              continue;
+            }
+            Labels served = part.externalLabels().applyTo(s.labels(), r.without());
+            List<SeriesResponse> frames = new ArrayList<>();
+            send(served, s, r, frames::add);
+            fromPiece.add(new Served(served, frames));
+            stored.add(s.labels());
+          }
+        } catch (RuntimeException e) {
+          r.failed(piece, e);
+          continue;
+        }
+        all.addAll(fromPiece);
+        seen.addAll(stored);
+      }
     }
-    all.sort(Comparator.comparing(Served::labels)); // stable: equal sets keep the querier's order
+    all.sort(Comparator.comparing(Served::labels)); // stable: equal sets keep the pieces' order
     for (Served s : all) {
       s.frames().forEach(out);
     }
   }
 
-  private static void send(
-      Labels served, Series series, boolean skipChunks, Consumer<SeriesResponse> out) {
+  private static void send(Labels served, Series series, Request r, Consumer<SeriesResponse> out) {
     List<Label> labels = ProtoLabels.toProto(served);
-    if (skipChunks) {
+    if (r.query().skipChunks()) {
       out.accept(frame(labels, List.of()));
       return;
     }
@@ -102,14 +177,8 @@ final class SeriesStreamer {
     boolean sentAny = false;
     ChunkIterator it = series.chunks();
     while (it.next()) {
-      VisibleChunk chunk = VisibleChunk.of(it);
-      chunks.add(
-          AggrChunk.newBuilder()
-              .setMinTime(it.minTime())
-              .setMaxTime(chunk.maxTime())
-              .setRaw(ProtoChunks.raw(it.encoding(), chunk.data()))
-              .build());
-      bytes += chunk.data().length;
+      chunks.add(r.chunks().of(it, series.labels()));
+      bytes += r.chunks().lastBytes();
       if (bytes >= MAX_CHUNK_BYTES_PER_FRAME) {
         out.accept(frame(labels, chunks));
         sentAny = true;
@@ -129,5 +198,38 @@ final class SeriesStreamer {
                 .addAllLabels(labels)
                 .addAllChunks(chunks))
         .build();
+  }
+
+  private static SeriesResponse warning(String text) {
+    return SeriesResponse.newBuilder().setWarning(text).build();
+  }
+
+  /** The request's range, resolution window, aggregates and {@code skip_chunks}. */
+  static StoreQuery query(SeriesRequest request) {
+    Set<AggrType> aggregates = EnumSet.noneOf(AggrType.class);
+    for (Aggr a : request.getAggregatesList()) {
+      switch (a) {
+        case COUNT -> aggregates.add(AggrType.COUNT);
+        case SUM -> aggregates.add(AggrType.SUM);
+        case MIN -> aggregates.add(AggrType.MIN);
+        case MAX -> aggregates.add(AggrType.MAX);
+        case COUNTER -> aggregates.add(AggrType.COUNTER);
+        case RAW, UNRECOGNIZED -> {
+          // Raw chunks are always sent as raw; Thanos ignores RAW here too.
+        }
+      }
+    }
+    return new StoreQuery(request.getMinTime(), request.getMaxTime(),
+        request.getMaxResolutionWindow(), aggregates, request.getSkipChunks());
+  }
+
+  /**
+   * Whether failures become warnings: the strategy is {@code WARN}, which is also what a request
+   * that sets none says (it is the enum's zero), unless the older {@code partial_response_disabled}
+   * is set, as Thanos reads the two.
+   */
+  static boolean partialResponse(SeriesRequest request) {
+    return !request.getPartialResponseDisabled()
+        && request.getPartialResponseStrategy() == PartialResponseStrategy.WARN;
   }
 }

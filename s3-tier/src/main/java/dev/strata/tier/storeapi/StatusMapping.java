@@ -13,7 +13,10 @@ final class StatusMapping {
       return s;
     }
     Status status;
-    if (e instanceof IllegalArgumentException) {
+    if (e instanceof PartFailedException) {
+      // As Thanos's store gateway answers a block it could not read: the request was fine.
+      status = Status.ABORTED;
+    } else if (e instanceof IllegalArgumentException) {
       // A bad request: invalid matcher, missing matchers, empty label name, invalid labels.
       status = Status.INVALID_ARGUMENT;
     } else if (e instanceof IllegalStateException) {

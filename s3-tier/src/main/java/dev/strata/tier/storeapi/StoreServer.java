@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  * StoreApiServer server = StoreServer.start(new InetSocketAddress("0.0.0.0", 10901),
  *     new TsdbStoreSource(tsdb, Labels.of("cluster", "eu", "replica", "a")));
  * }</pre>
+ *
+ * <p>Over a bucket, as {@code thanos store}: {@code new BucketStoreSource(bucketStore)}.
  */
 public final class StoreServer extends StoreGrpc.StoreImplBase {
   private final StoreSource source;

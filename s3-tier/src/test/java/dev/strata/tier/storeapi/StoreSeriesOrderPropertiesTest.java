@@ -8,13 +8,8 @@ import dev.strata.tier.storeapi.proto.SeriesRequest;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
-import dev.strata.tsdb.storage.ChunkIterator;
 import dev.strata.tsdb.storage.Querier;
-import dev.strata.tsdb.storage.SampleIterator;
-import dev.strata.tsdb.storage.Series;
-import dev.strata.tsdb.storage.SeriesSet;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -66,6 +61,49 @@ class StoreSeriesOrderPropertiesTest {
     for (Labels l : served) {
       replicas.forEach(r -> assertFalse(l.has(r)));
     }
+  }
+
+  /**
+   * Parts with their own external labels, each read in pieces that may hold the same series (a
+   * series in several blocks of a producer): the stream is sorted across parts and pieces, so
+   * series that are equal once served, wherever they come from, are adjacent.
+   */
+  @Property(tries = 200)
+  void seriesOfSeveralPartsAndPiecesAreSortedAcrossThem(
+      @ForAll("parts") List<PiecesSource> parts,
+      @ForAll("replicaLabels") Set<String> replicas) {
+    SeriesRequest request =
+        SeriesRequest.newBuilder()
+            .setMinTime(0)
+            .setMaxTime(1000)
+            .addMatchers(ProtoMatchers.toProto(LabelMatcher.regex("__name__", ".+")))
+            .addAllWithoutReplicaLabels(replicas)
+            .build();
+    List<Labels> served = new ArrayList<>();
+    new SeriesStreamer(new PartsSource(parts))
+        .stream(request, (SeriesResponse r) -> served.add(
+            ProtoLabels.fromProto(r.getSeries().getLabelsList())));
+
+    List<Labels> expected = new ArrayList<>();
+    for (PiecesSource part : parts) {
+      for (List<Labels> piece : part.pieces()) {
+        for (Labels l : new TreeSet<>(piece)) {
+          Labels.Builder b = l.toBuilder();
+          part.externalLabels().forEach(b::set);
+          b.remove(replicas.toArray(String[]::new));
+          expected.add(b.build());
+        }
+      }
+    }
+    expected.sort(null);
+    assertEquals(expected, served);
+  }
+
+  @Provide
+  Arbitrary<List<PiecesSource>> parts() {
+    return Combinators.combine(labelSets().list().ofMinSize(1).ofMaxSize(3), externalLabels())
+        .as((pieces, external) -> new PiecesSource(external, pieces))
+        .list().ofMinSize(1).ofMaxSize(3);
   }
 
   @Provide
@@ -138,77 +176,70 @@ class StoreSeriesOrderPropertiesTest {
     }
   }
 
-  private record ListQuerier(List<Labels> series, long minTime, long maxTime) implements Querier {
+  /** A source of several parts. */
+  private record PartsSource(List<PiecesSource> each) implements StoreSource {
     @Override
-    public SeriesSet select(LabelMatcher... matchers) {
-      Iterator<Labels> it = matching(matchers).iterator();
-      return new SeriesSet() {
-        private Labels current;
-
-        @Override
-        public boolean next() {
-          current = it.hasNext() ? it.next() : null;
-          return current != null;
-        }
-
-        @Override
-        public Series at() {
-          Labels l = current;
-          return new Series() {
-            @Override
-            public Labels labels() {
-              return l;
-            }
-
-            @Override
-            public SampleIterator samples() {
-              return SampleIterator.EMPTY;
-            }
-
-            @Override
-            public ChunkIterator chunks() {
-              return new RemoteChunks(List.of());
-            }
-          };
-        }
-      };
+    public ComponentType componentType() {
+      return ComponentType.STORE;
     }
 
     @Override
-    public List<String> labelNames(LabelMatcher... matchers) {
-      TreeSet<String> names = new TreeSet<>();
-      for (Labels l : matching(matchers)) {
-        for (int i = 0; i < l.size(); i++) {
-          names.add(l.name(i));
-        }
-      }
-      return new ArrayList<>(names);
+    public Labels externalLabels() {
+      return Labels.EMPTY;
     }
 
     @Override
-    public List<String> labelValues(String name, LabelMatcher... matchers) {
-      TreeSet<String> values = new TreeSet<>();
-      for (Labels l : matching(matchers)) {
-        if (l.has(name)) {
-          values.add(l.get(name));
-        }
-      }
-      return new ArrayList<>(values);
+    public long minTime() {
+      return 0;
     }
 
     @Override
-    public void close() {}
+    public long maxTime() {
+      return 1000;
+    }
 
-    private TreeSet<Labels> matching(LabelMatcher... matchers) {
-      TreeSet<Labels> out = new TreeSet<>();
-      for (Labels l : series) {
-        boolean all = true;
-        for (LabelMatcher m : matchers) {
-          all &= m.matches(l);
-        }
-        if (all) {
-          out.add(l);
-        }
+    @Override
+    public Querier querier(long mint, long maxt) {
+      throw new UnsupportedOperationException("read through the parts");
+    }
+
+    @Override
+    public List<StoreSource> parts() {
+      return new ArrayList<>(each);
+    }
+  }
+
+  /** One part, read in pieces, each a querier of its own. */
+  record PiecesSource(Labels externalLabels, List<List<Labels>> pieces) implements StoreSource {
+    @Override
+    public ComponentType componentType() {
+      return ComponentType.STORE;
+    }
+
+    @Override
+    public long minTime() {
+      return 0;
+    }
+
+    @Override
+    public long maxTime() {
+      return 1000;
+    }
+
+    @Override
+    public Querier querier(long mint, long maxt) {
+      List<Labels> all = new ArrayList<>();
+      pieces.forEach(all::addAll);
+      return new ListQuerier(all, mint, maxt);
+    }
+
+    @Override
+    public List<NamedQuerier> queriers(StoreQuery query) {
+      List<NamedQuerier> out = new ArrayList<>();
+      for (int i = 0; i < pieces.size(); i++) {
+        List<Labels> piece = pieces.get(i);
+        out.add(new NamedQuerier("piece " + i,
+            () -> new ListQuerier(piece, query.minTime(), query.maxTime())));
       }
       return out;
     }
