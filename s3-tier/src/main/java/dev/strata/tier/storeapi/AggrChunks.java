@@ -25,7 +25,6 @@ import java.util.Set;
 final class AggrChunks {
   private final Set<AggrType> aggregates;
   private final AggrChunkDecoder decoder = new AggrChunkDecoder();
-  private int lastBytes;
 
   AggrChunks(Set<AggrType> aggregates) {
     this.aggregates = aggregates;
@@ -42,17 +41,11 @@ final class AggrChunks {
       return aggregates(it, series);
     }
     VisibleChunk chunk = VisibleChunk.of(it);
-    lastBytes = chunk.data().length;
     return AggrChunk.newBuilder()
         .setMinTime(it.minTime())
         .setMaxTime(chunk.maxTime())
         .setRaw(ProtoChunks.raw(it.encoding(), chunk.data()))
         .build();
-  }
-
-  /** Chunk bytes in the chunk {@link #of} returned last, for the frame budget. */
-  int lastBytes() {
-    return lastBytes;
   }
 
   private AggrChunk aggregates(ChunkIterator it, Labels series) {
@@ -61,7 +54,6 @@ final class AggrChunks {
         + it.maxTime() + "]";
     decoder.reset(data, 0, data.length, where);
     AggrChunk.Builder b = AggrChunk.newBuilder().setMinTime(it.minTime()).setMaxTime(it.maxTime());
-    int bytes = 0;
     for (AggrType type : aggregates) {
       if (!decoder.has(type)) {
         throw new IllegalStateException(
@@ -76,9 +68,7 @@ final class AggrChunks {
         case MAX -> b.setMax(part);
         case COUNTER -> b.setCounter(part);
       }
-      bytes += decoder.length(type);
     }
-    lastBytes = bytes;
     return b.build();
   }
 }

@@ -17,7 +17,6 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,8 +45,8 @@ final class SeriesStreamer {
   /** A part of the source that the request's matchers on external labels let through. */
   private record Selected(StoreSource part, ExternalLabels externalLabels, LabelMatcher[] local) {}
 
-  /** A series as served, with its frames. */
-  private record Served(Labels labels, List<SeriesResponse> frames) {}
+  /** A series as served, with its chunks in the order read. */
+  private record Served(Labels labels, List<AggrChunk> chunks) {}
 
   /**
    * Sends the answer to {@code request} into {@code out}, frame by frame. A piece of the source
@@ -112,7 +111,7 @@ final class SeriesStreamer {
       SeriesSet set = q.select(part.local());
       while (set.next()) {
         Series s = set.at();
-        send(s.labels(), s, r, out);
+        emit(ProtoLabels.toProto(s.labels()), chunksOf(s, r), out);
       }
     } catch (RuntimeException e) {
       r.failed(piece, e);
@@ -123,71 +122,86 @@ final class SeriesStreamer {
    * Setting external labels reorders series (even constant ones: {@code {a="1"}} sorts after
    * {@code {}} but before it once both have {@code b="2"}), parts carry different labels, and
    * dropping replica labels may make series of different parts equal. So the series are gathered,
-   * sorted by the labels they are served with, and sent; equal ones stay adjacent, which the
-   * querier merges as one series. Like Thanos's TSDB store, this holds the whole answer in memory.
+   * sorted by the labels they are served with, and sent, each once: the chunks of a series found
+   * in several pieces (every block of a bucket holding it, replicas made equal) are sent together,
+   * in time order, identical ones once, as Thanos's stores merge them. Like Thanos's TSDB store,
+   * this holds the whole answer in memory.
    *
    * <p>A piece's series join the answer only once the piece has been read to its end, so that a
-   * piece failing half-way leaves nothing of itself behind under {@code WARN}. Without chunks, a
-   * series stored in several pieces of one part (a series in every block of a bucket) is sent
-   * once.
+   * piece failing half-way leaves nothing of itself behind under {@code WARN}.
    */
   private static void streamResorted(
       List<Selected> selected, Request r, Consumer<SeriesResponse> out) {
     List<Served> all = new ArrayList<>();
     for (Selected part : selected) {
-      Set<Labels> seen = new HashSet<>();
       for (NamedQuerier piece : part.part().queriers(r.query())) {
         List<Served> fromPiece = new ArrayList<>();
-        List<Labels> stored = new ArrayList<>();
         try (Querier q = piece.opener().get()) {
           SeriesSet set = q.select(part.local());
           while (set.next()) {
             Series s = set.at();
-            if (r.query().skipChunks() && seen.contains(s.labels())) {
-              continue;
-            }
             Labels served = part.externalLabels().applyTo(s.labels(), r.without());
-            List<SeriesResponse> frames = new ArrayList<>();
-            send(served, s, r, frames::add);
-            fromPiece.add(new Served(served, frames));
-            stored.add(s.labels());
+            fromPiece.add(new Served(served, chunksOf(s, r)));
           }
         } catch (RuntimeException e) {
           r.failed(piece, e);
           continue;
         }
         all.addAll(fromPiece);
-        seen.addAll(stored);
       }
     }
     all.sort(Comparator.comparing(Served::labels)); // stable: equal sets keep the pieces' order
-    for (Served s : all) {
-      s.frames().forEach(out);
+    for (int i = 0; i < all.size(); ) {
+      int end = i + 1;
+      while (end < all.size() && all.get(end).labels().equals(all.get(i).labels())) {
+        end++;
+      }
+      List<AggrChunk> chunks = end == i + 1 ? all.get(i).chunks() : merged(all.subList(i, end));
+      emit(ProtoLabels.toProto(all.get(i).labels()), chunks, out);
+      i = end;
     }
   }
 
-  private static void send(Labels served, Series series, Request r, Consumer<SeriesResponse> out) {
-    List<Label> labels = ProtoLabels.toProto(served);
+  /** The chunks of equal series from several pieces, by start time, identical ones once. */
+  private static List<AggrChunk> merged(List<Served> equal) {
+    List<AggrChunk> chunks = new ArrayList<>();
+    equal.forEach(s -> chunks.addAll(s.chunks()));
+    chunks.sort(Comparator.comparingLong(AggrChunk::getMinTime)); // stable
+    List<AggrChunk> out = new ArrayList<>(chunks.size());
+    for (AggrChunk c : chunks) {
+      if (out.isEmpty() || !out.get(out.size() - 1).equals(c)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private static List<AggrChunk> chunksOf(Series series, Request r) {
     if (r.query().skipChunks()) {
-      out.accept(frame(labels, List.of()));
-      return;
+      return List.of();
     }
     List<AggrChunk> chunks = new ArrayList<>();
-    int bytes = 0;
-    boolean sentAny = false;
     ChunkIterator it = series.chunks();
     while (it.next()) {
       chunks.add(r.chunks().of(it, series.labels()));
-      bytes += r.chunks().lastBytes();
+    }
+    return chunks;
+  }
+
+  /** Sends one series, in as many frames as its chunk bytes need. */
+  private static void emit(List<Label> labels, List<AggrChunk> chunks, Consumer<SeriesResponse> out) {
+    int from = 0;
+    int bytes = 0;
+    for (int i = 0; i < chunks.size(); i++) {
+      bytes += chunks.get(i).getSerializedSize();
       if (bytes >= MAX_CHUNK_BYTES_PER_FRAME) {
-        out.accept(frame(labels, chunks));
-        sentAny = true;
-        chunks = new ArrayList<>();
+        out.accept(frame(labels, chunks.subList(from, i + 1)));
+        from = i + 1;
         bytes = 0;
       }
     }
-    if (!chunks.isEmpty() || !sentAny) {
-      out.accept(frame(labels, chunks));
+    if (from < chunks.size() || from == 0) {
+      out.accept(frame(labels, chunks.subList(from, chunks.size())));
     }
   }
 
