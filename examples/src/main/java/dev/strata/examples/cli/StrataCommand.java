@@ -1,8 +1,9 @@
 package dev.strata.examples.cli;
 
 import dev.strata.examples.cli.bucket.BucketCommand;
-import dev.strata.examples.cli.tools.ToolsCommand;
 import dev.strata.examples.cli.sidecar.SidecarCommand;
+import dev.strata.examples.cli.store.StoreCommand;
+import dev.strata.examples.cli.tools.ToolsCommand;
 import dev.strata.examples.cli.tsdb.ErrorMessages;
 import dev.strata.examples.cli.tsdb.TsdbCommand;
 import java.io.BufferedWriter;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       JvmMetricsCommand.class,
       ServeCommand.class,
       SidecarCommand.class,
+      StoreCommand.class,
       TsdbCommand.class,
       ToolsCommand.class,
       BucketCommand.class,

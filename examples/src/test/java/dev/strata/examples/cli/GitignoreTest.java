@@ -20,7 +20,7 @@ class GitignoreTest {
     collect(StrataCommand.commandLine().getCommandSpec(), defaults);
     assertTrue(defaults.contains("strata-demo-data"), "found the options: " + defaults);
     for (String dir : defaults) {
-      String entry = "/" + dir.replaceAll("/+$", "") + "/";
+      String entry = "/" + dir.replaceAll("^\\./", "").replaceAll("/+$", "") + "/";
       assertTrue(ignored.contains(entry), ".gitignore lacks " + entry + " (a default of a command)");
     }
   }
