@@ -1,8 +1,11 @@
 package dev.strata.tier.prometheus;
 
 import dev.strata.tier.prometheus.proto.Chunk;
+import dev.strata.tsdb.chunkenc.ChunkEncoding;
+import dev.strata.tsdb.chunkenc.XorChunkIterator;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.ChunkListSamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.Series;
 import java.util.List;
@@ -31,7 +34,27 @@ final class PrometheusSeries implements Series {
 
   @Override
   public SampleIterator samples() {
-    return new ChunkSamples(chunks, mint, maxt);
+    return new ChunkListSamples(new ChunkListSamples.Chunks() {
+      @Override
+      public int size() {
+        return chunks.size();
+      }
+
+      @Override
+      public long minTime(int i) {
+        return chunks.get(i).getMinTimeMs();
+      }
+
+      @Override
+      public long maxTime(int i) {
+        return chunks.get(i).getMaxTimeMs();
+      }
+
+      @Override
+      public SampleIterator decode(int i) {
+        return PrometheusSeries.decode(chunks.get(i));
+      }
+    }, mint, maxt);
   }
 
   @Override
@@ -67,8 +90,23 @@ final class PrometheusSeries implements Series {
 
       @Override
       public SampleIterator samples() {
-        return ChunkSamples.decode(chunks.get(i));
+        return decode(chunks.get(i));
       }
     };
+  }
+
+  /**
+   * The samples of one XOR chunk.
+   *
+   * @throws IllegalStateException for a histogram chunk, which Strata does not read
+   */
+  static SampleIterator decode(Chunk chunk) {
+    if (chunk.getTypeValue() != ChunkEncoding.XOR) {
+      throw new IllegalStateException(
+          "cannot read " + ChunkEncoding.name((byte) chunk.getTypeValue())
+              + " chunks: Strata reads float samples only");
+    }
+    byte[] data = chunk.getData().toByteArray();
+    return SampleIterator.of(new XorChunkIterator().reset(data, 0, data.length));
   }
 }

@@ -4,6 +4,7 @@ import dev.strata.tier.storeapi.proto.AggrChunk;
 import dev.strata.tsdb.chunkenc.ChunkEncoding;
 import dev.strata.tsdb.chunkenc.XorChunkIterator;
 import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.ChunkListSamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * The raw chunks of one series received from a StoreAPI endpoint, decoded only when read. Chunks
  * without a raw part (downsampled aggregates) are not raw data and are left out.
  */
-final class RemoteChunks implements ChunkIterator {
+final class RemoteChunks implements ChunkIterator, ChunkListSamples.Chunks {
   private final List<AggrChunk> chunks;
   private int i = -1;
 
@@ -49,12 +50,24 @@ final class RemoteChunks implements ChunkIterator {
     return decode(chunks.get(i));
   }
 
-  int size() {
+  @Override
+  public int size() {
     return chunks.size();
   }
 
-  AggrChunk chunk(int index) {
-    return chunks.get(index);
+  @Override
+  public long minTime(int index) {
+    return chunks.get(index).getMinTime();
+  }
+
+  @Override
+  public long maxTime(int index) {
+    return chunks.get(index).getMaxTime();
+  }
+
+  @Override
+  public SampleIterator decode(int index) {
+    return decode(chunks.get(index));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.strata.tier.storeapi.proto.AggrChunk;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.ChunkListSamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.Series;
 import dev.strata.tsdb.storage.SeriesSet;
@@ -91,7 +92,7 @@ final class RemoteSeriesSet implements SeriesSet {
 
     @Override
     public SampleIterator samples() {
-      return new RemoteSampleIterator(new RemoteChunks(chunks), mint, maxt);
+      return new ChunkListSamples(new RemoteChunks(chunks), mint, maxt);
     }
 
     @Override

@@ -79,19 +79,18 @@ final class SeriesStreamer {
       List<NamedQuerier> pieces = selected.get(0).part().queriers(query);
       if (pieces.size() == 1) {
         streamAsStored(selected.get(0), pieces.get(0), r, out);
-        r.warnings().forEach(w -> out.accept(warning(w)));
+        r.warn(1, out);
         return;
       }
     }
-    streamResorted(selected, r, out);
-    r.warnings().forEach(w -> out.accept(warning(w)));
+    r.warn(streamResorted(selected, r, out), out);
   }
 
   /** What every piece of one request shares. */
   private record Request(StoreQuery query, List<String> without, boolean partialResponse,
-      AggrChunks chunks, List<String> warnings) {
+      AggrChunks chunks, List<PartFailedException> failures) {
 
-    /** Rethrows {@code e} as the failure of {@code piece}, or keeps it as a warning. */
+    /** Rethrows {@code e} as the failure of {@code piece}, or keeps it for a warning. */
     void failed(NamedQuerier piece, RuntimeException e) {
       if (e instanceof StatusRuntimeException s) {
         throw s; // the call itself is over (the client went away)
@@ -100,7 +99,19 @@ final class SeriesStreamer {
       if (!partialResponse) {
         throw failure;
       }
-      warnings.add(failure.getMessage());
+      failures.add(failure);
+    }
+
+    /**
+     * Sends the failures as warnings, after the series: a partial answer. When every piece
+     * failed there is no answer to qualify, and the first failure fails the call, so that a
+     * querier can tell an empty result from a store that is away.
+     */
+    void warn(int pieces, Consumer<SeriesResponse> out) {
+      if (!failures.isEmpty() && failures.size() == pieces) {
+        throw failures.get(0);
+      }
+      failures.forEach(f -> out.accept(warning(f.getMessage())));
     }
   }
 
@@ -129,12 +140,16 @@ final class SeriesStreamer {
    *
    * <p>A piece's series join the answer only once the piece has been read to its end, so that a
    * piece failing half-way leaves nothing of itself behind under {@code WARN}.
+   *
+   * @return the number of pieces read (or tried)
    */
-  private static void streamResorted(
+  private static int streamResorted(
       List<Selected> selected, Request r, Consumer<SeriesResponse> out) {
     List<Served> all = new ArrayList<>();
+    int pieces = 0;
     for (Selected part : selected) {
       for (NamedQuerier piece : part.part().queriers(r.query())) {
+        pieces++;
         List<Served> fromPiece = new ArrayList<>();
         try (Querier q = piece.opener().get()) {
           SeriesSet set = q.select(part.local());
@@ -160,6 +175,7 @@ final class SeriesStreamer {
       emit(ProtoLabels.toProto(all.get(i).labels()), chunks, out);
       i = end;
     }
+    return pieces;
   }
 
   /** The chunks of equal series from several pieces, by start time, identical ones once. */

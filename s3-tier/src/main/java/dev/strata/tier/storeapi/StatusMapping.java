@@ -13,9 +13,12 @@ final class StatusMapping {
       return s;
     }
     Status status;
-    if (e instanceof PartFailedException) {
+    if (e instanceof PartFailedException && !(e.getCause() instanceof IllegalStateException)) {
       // As Thanos's store gateway answers a block it could not read: the request was fine.
       status = Status.ABORTED;
+    } else if (e instanceof PartFailedException) {
+      // What the piece reads from is away (a sidecar's Prometheus): another replica may answer.
+      status = Status.UNAVAILABLE;
     } else if (e instanceof IllegalArgumentException) {
       // A bad request: invalid matcher, missing matchers, empty label name, invalid labels.
       status = Status.INVALID_ARGUMENT;

@@ -111,7 +111,7 @@ class RemoteReadSeriesSetTest {
       other.add(s.toBuilder().setValue(-1).build());
     }
     chunks.addAll(SampleChunks.xor(other, 120)); // overlaps all of the above
-    SampleIterator it = new ChunkSamples(chunks, 150, 650);
+    SampleIterator it = new PrometheusSeries(Labels.EMPTY, chunks, 150, 650).samples();
     List<Long> times = new ArrayList<>();
     while (it.next()) {
       times.add(it.t());

@@ -6,6 +6,7 @@ import dev.strata.tier.storeapi.proto.AggrChunk;
 import dev.strata.tsdb.chunkenc.ChunkEncoding;
 import dev.strata.tsdb.chunkenc.HeapChunkBuffer;
 import dev.strata.tsdb.chunkenc.XorChunkAppender;
+import dev.strata.tsdb.storage.ChunkListSamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ class StoreRemoteSamplesPropertiesTest {
     }
     long maxt = mint + span;
 
-    SampleIterator it = new RemoteSampleIterator(new RemoteChunks(chunks), mint, maxt);
+    SampleIterator it = new ChunkListSamples(new RemoteChunks(chunks), mint, maxt);
     TreeMap<Long, Double> read = new TreeMap<>();
     long last = Long.MIN_VALUE;
     while (it.next()) {
@@ -59,7 +60,7 @@ class StoreRemoteSamplesPropertiesTest {
     }
     assertEquals(samples.subMap(mint, true, maxt, true), read);
 
-    SampleIterator seeking = new RemoteSampleIterator(new RemoteChunks(chunks), mint, maxt);
+    SampleIterator seeking = new ChunkListSamples(new RemoteChunks(chunks), mint, maxt);
     Map.Entry<Long, Double> expected = read.ceilingEntry(seekTo);
     assertEquals(expected != null, seeking.seek(seekTo));
     if (expected != null) {

@@ -1,15 +1,31 @@
-package dev.strata.tier.storeapi;
+package dev.strata.tsdb.storage;
 
-import dev.strata.tsdb.storage.SampleIterator;
 import java.util.Arrays;
 
 /**
- * The samples of one remote series within a querier's range, in time order without duplicates.
- * Chunks that follow one another are decoded one at a time, as they are read; chunks overlapping
- * in time (from overlapping blocks) are merged once, on first use.
+ * The samples of one series held as a list of chunks (received from a remote store, say) within
+ * {@code [mint, maxt]}, in time order without duplicates. Chunks that follow one another are
+ * decoded one at a time, as they are reached; chunks overlapping in time (from overlapping blocks,
+ * or a block and a head) are merged once, on first use, the earlier chunk's sample winning on an
+ * equal timestamp.
  */
-final class RemoteSampleIterator implements SampleIterator {
-  private final RemoteChunks chunks;
+public final class ChunkListSamples implements SampleIterator {
+
+  /** The chunks, in the order they were read; each decoded when its samples are reached. */
+  public interface Chunks {
+    int size();
+
+    /** The first timestamp of chunk {@code i}. */
+    long minTime(int i);
+
+    /** The last timestamp of chunk {@code i}. */
+    long maxTime(int i);
+
+    /** The samples of chunk {@code i}. */
+    SampleIterator decode(int i);
+  }
+
+  private final Chunks chunks;
   private final long mint;
   private final long maxt;
 
@@ -21,7 +37,7 @@ final class RemoteSampleIterator implements SampleIterator {
   private long t;
   private double v;
 
-  RemoteSampleIterator(RemoteChunks chunks, long mint, long maxt) {
+  public ChunkListSamples(Chunks chunks, long mint, long maxt) {
     this.chunks = chunks;
     this.mint = mint;
     this.maxt = maxt;
@@ -43,7 +59,7 @@ final class RemoteSampleIterator implements SampleIterator {
           onSample = false;
           return false;
         }
-        current = RemoteChunks.decode(chunks.chunk(nextChunk++));
+        current = chunks.decode(nextChunk++);
         continue;
       }
       long ct = current.t();
@@ -89,7 +105,7 @@ final class RemoteSampleIterator implements SampleIterator {
 
   private boolean overlapping() {
     for (int i = 1; i < chunks.size(); i++) {
-      if (chunks.chunk(i).getMinTime() <= chunks.chunk(i - 1).getMaxTime()) {
+      if (chunks.minTime(i) <= chunks.maxTime(i - 1)) {
         return true;
       }
     }
@@ -102,7 +118,7 @@ final class RemoteSampleIterator implements SampleIterator {
     long[] ts = new long[64];
     double[] vs = new double[64];
     for (int c = 0; c < chunks.size(); c++) {
-      SampleIterator it = RemoteChunks.decode(chunks.chunk(c));
+      SampleIterator it = chunks.decode(c);
       while (it.next()) {
         if (n == ts.length) {
           ts = Arrays.copyOf(ts, n * 2);
