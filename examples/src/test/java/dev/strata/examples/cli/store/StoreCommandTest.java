@@ -362,10 +362,12 @@ class StoreCommandTest {
     }
     bucket.upload(key, bytes);
     SeriesRequest.Builder r = SeriesRequest.newBuilder().setMinTime(0).setMaxTime(2 * HOUR - 1)
-        .addMatchers(eq("cluster", "broken")).addMatchers(re("job", ".+"));
-    // Under the WARN strategy (the default of a request), the block becomes a warning frame.
+        .addMatchers(re("cluster", "broken|us")).addMatchers(re("job", ".+"));
+    // Under the WARN strategy (the default of a request), the block becomes a warning frame and
+    // the other blocks answer.
     await("the broken block is served", () -> warnings(r.build()).stream()
         .anyMatch(w -> w.contains(broken.toString())));
+    assertEquals(6, series(r.build()).size(), "us's series are still served");
     // Under ABORT, the call fails, naming the block.
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> series(
         r.setPartialResponseStrategy(PartialResponseStrategy.ABORT).build()));
