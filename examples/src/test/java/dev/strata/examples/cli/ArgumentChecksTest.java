@@ -50,8 +50,8 @@ class ArgumentChecksTest {
 
   @Test
   void unknownSubcommandsAreUsageErrorsEvenWithHelp() {
-    assertUsageError(List.of("store", "--help"), "Unmatched argument at index 0: 'store'");
-    assertUsageError(List.of("store"), "Unmatched argument at index 0: 'store'");
+    assertUsageError(List.of("nosuch", "--help"), "Unmatched argument at index 0: 'nosuch'");
+    assertUsageError(List.of("nosuch"), "Unmatched argument at index 0: 'nosuch'");
     assertUsageError(List.of("tsdb", "nosuch"), "Unmatched argument at index 1: 'nosuch'");
     assertUsageError(List.of("tsdb", "nosuch", "--help"), "'nosuch'");
     assertUsageError(List.of("bucket", "nosuch", "-h"), "'nosuch'");
