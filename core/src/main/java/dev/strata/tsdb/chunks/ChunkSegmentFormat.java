@@ -42,7 +42,12 @@ public final class ChunkSegmentFormat {
 
   /** File name of the segment with 1-based sequence number {@code sequence}: six digits or more. */
   public static String fileName(long sequence) {
-    return String.format("%06d", sequence);
+    // On every chunk read of a bucket store: no String.format.
+    String digits = Long.toString(sequence);
+    if (sequence < 0) {
+      return String.format("%06d", sequence);
+    }
+    return digits.length() >= 6 ? digits : "000000".substring(digits.length()) + digits;
   }
 
   /** Path of the segment with 0-based index {@code segmentIndex} in {@code dir}. */

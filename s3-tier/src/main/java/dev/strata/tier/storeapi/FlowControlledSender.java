@@ -18,12 +18,20 @@ import java.util.function.Consumer;
  */
 final class FlowControlledSender<T> implements Consumer<T> {
   private static final long MIN_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-  private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * Bytes gRPC may hold for the client before the stream counts as not ready. Its default, 32 KiB,
+   * is about one series of a day: the sender would pause after nearly every frame. A few MiB keep
+   * the connection busy while memory stays bounded per call.
+   */
+  static final int ON_READY_THRESHOLD = 4 << 20;
 
   private final ServerCallStreamObserver<T> call;
 
   FlowControlledSender(StreamObserver<T> observer) {
     this.call = (ServerCallStreamObserver<T>) observer;
+    call.setOnReadyThreshold(ON_READY_THRESHOLD);
   }
 
   /**

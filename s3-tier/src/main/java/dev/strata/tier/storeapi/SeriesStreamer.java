@@ -12,13 +12,13 @@ import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.ChunkIterator;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.Series;
-import dev.strata.tsdb.storage.SeriesSet;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -45,13 +45,15 @@ final class SeriesStreamer {
   /** A part of the source that the request's matchers on external labels let through. */
   private record Selected(StoreSource part, ExternalLabels externalLabels, LabelMatcher[] local) {}
 
-  /** A series as served, with its chunks in the order read. */
-  private record Served(Labels labels, List<AggrChunk> chunks) {}
-
   /**
-   * Sends the answer to {@code request} into {@code out}, frame by frame. A piece of the source
-   * that fails (a block that cannot be read) fails the call, or, under the {@code WARN}
-   * partial-response strategy, becomes a warning frame while the rest is still answered.
+   * Sends the answer to {@code request} into {@code out}, frame by frame, as it is read: each
+   * part's pieces are merged in their stored order and put in served order between safe points
+   * (see {@link ServedOrder}), and the parts merged by served labels, a series found in several
+   * pieces or parts sent once with all their chunks in time order, identical ones once, as
+   * Thanos's stores merge them. A piece of the source that fails (a block that cannot be read)
+   * fails the call, or, under the {@code WARN} partial-response strategy, becomes a warning frame
+   * while the rest is still answered; when every piece failed and nothing was answered, the call
+   * fails all the same.
    *
    * @throws IllegalArgumentException for a request the StoreAPI rejects (no matchers left once
    *     the external labels are set aside, an invalid regular expression)
@@ -72,23 +74,82 @@ final class SeriesStreamer {
       selected.add(new Selected(part, external, local.get().toArray(LabelMatcher[]::new)));
     }
     StoreQuery query = query(request);
-    Request r = new Request(query, request.getWithoutReplicaLabelsList(), partialResponse(request),
-        new AggrChunks(query.aggregates()), new ArrayList<>());
-    if (selected.size() == 1 && selected.get(0).externalLabels().labels().isEmpty()
-        && r.without().isEmpty()) {
-      List<NamedQuerier> pieces = selected.get(0).part().queriers(query);
-      if (pieces.size() == 1) {
-        streamAsStored(selected.get(0), pieces.get(0), r, out);
-        r.warn(1, out);
-        return;
+    List<String> without = request.getWithoutReplicaLabelsList();
+    Failures failures = new Failures(partialResponse(request));
+    AggrChunks chunks = new AggrChunks(query.aggregates());
+    List<Querier> opened = new ArrayList<>();
+    int pieces = 0;
+    boolean answered = false;
+    try {
+      PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(Head::labels));
+      for (Selected part : selected) {
+        List<PartStream.Cursor> cursors = new ArrayList<>();
+        boolean carriesRemoved = false;
+        for (NamedQuerier piece : part.part().queriers(query)) {
+          pieces++;
+          try {
+            Querier q = piece.opener().get();
+            opened.add(q);
+            if (!without.isEmpty() && !carriesRemoved) {
+              carriesRemoved = q.labelNames().stream().anyMatch(without::contains);
+            }
+            PartStream.Cursor c = PartStream.open(piece, q, part.local(), failures);
+            if (c != null) {
+              cursors.add(c);
+            }
+          } catch (RuntimeException e) {
+            failures.failed(piece, e);
+          }
+        }
+        ServedOrder order = carriesRemoved ? ServedOrder.never()
+            : new ServedOrder(part.externalLabels().labels(), without);
+        PartStream stream = new PartStream(cursors,
+            l -> part.externalLabels().applyTo(l, without), order,
+            s -> chunksOf(s, query.skipChunks(), chunks), failures);
+        Head.push(heads, stream);
       }
+      while (!heads.isEmpty()) {
+        Head first = heads.poll();
+        List<PartStream.Served> equal = new ArrayList<>(1);
+        equal.add(first.series());
+        Head.push(heads, first.stream());
+        while (!heads.isEmpty() && heads.peek().labels().equals(first.labels())) {
+          Head h = heads.poll();
+          equal.add(h.series());
+          Head.push(heads, h.stream());
+        }
+        PartStream.Served s = equal.size() == 1 ? equal.get(0) : PartStream.merged(equal);
+        emit(ProtoLabels.toProto(s.labels()), s.chunks(), out);
+        answered = true;
+      }
+    } finally {
+      opened.forEach(Querier::close);
     }
-    r.warn(streamResorted(selected, r, out), out);
+    failures.warn(pieces, answered, out);
   }
 
-  /** What every piece of one request shares. */
-  private record Request(StoreQuery query, List<String> without, boolean partialResponse,
-      AggrChunks chunks, List<PartFailedException> failures) {
+  /** A part's stream with its next series, in the merge across parts. */
+  private record Head(PartStream.Served series, PartStream stream) {
+    Labels labels() {
+      return series.labels();
+    }
+
+    static void push(PriorityQueue<Head> heads, PartStream stream) {
+      PartStream.Served next = stream.next();
+      if (next != null) {
+        heads.add(new Head(next, stream));
+      }
+    }
+  }
+
+  /** The pieces that failed under {@code WARN}; under {@code ABORT} the first failure throws. */
+  static final class Failures {
+    private final boolean partialResponse;
+    private final List<PartFailedException> failures = new ArrayList<>();
+
+    Failures(boolean partialResponse) {
+      this.partialResponse = partialResponse;
+    }
 
     /** Rethrows {@code e} as the failure of {@code piece}, or keeps it for a warning. */
     void failed(NamedQuerier piece, RuntimeException e) {
@@ -104,104 +165,27 @@ final class SeriesStreamer {
 
     /**
      * Sends the failures as warnings, after the series: a partial answer. When every piece
-     * failed there is no answer to qualify, and the first failure fails the call, so that a
-     * querier can tell an empty result from a store that is away.
+     * failed and nothing was answered there is no answer to qualify, and the first failure fails
+     * the call, so that a querier can tell an empty result from a store that is away.
      */
-    void warn(int pieces, Consumer<SeriesResponse> out) {
-      if (!failures.isEmpty() && failures.size() == pieces) {
+    void warn(int pieces, boolean answered, Consumer<SeriesResponse> out) {
+      if (!failures.isEmpty() && failures.size() >= pieces && !answered) {
         throw failures.get(0);
       }
       failures.forEach(f -> out.accept(warning(f.getMessage())));
     }
   }
 
-  /** One piece without labels to set or drop: the querier's order is the served order. */
-  private static void streamAsStored(
-      Selected part, NamedQuerier piece, Request r, Consumer<SeriesResponse> out) {
-    try (Querier q = piece.opener().get()) {
-      SeriesSet set = q.select(part.local());
-      while (set.next()) {
-        Series s = set.at();
-        emit(ProtoLabels.toProto(s.labels()), chunksOf(s, r), out);
-      }
-    } catch (RuntimeException e) {
-      r.failed(piece, e);
-    }
-  }
-
-  /**
-   * Setting external labels reorders series (even constant ones: {@code {a="1"}} sorts after
-   * {@code {}} but before it once both have {@code b="2"}), parts carry different labels, and
-   * dropping replica labels may make series of different parts equal. So the series are gathered,
-   * sorted by the labels they are served with, and sent, each once: the chunks of a series found
-   * in several pieces (every block of a bucket holding it, replicas made equal) are sent together,
-   * in time order, identical ones once, as Thanos's stores merge them. Like Thanos's TSDB store,
-   * this holds the whole answer in memory.
-   *
-   * <p>A piece's series join the answer only once the piece has been read to its end, so that a
-   * piece failing half-way leaves nothing of itself behind under {@code WARN}.
-   *
-   * @return the number of pieces read (or tried)
-   */
-  private static int streamResorted(
-      List<Selected> selected, Request r, Consumer<SeriesResponse> out) {
-    List<Served> all = new ArrayList<>();
-    int pieces = 0;
-    for (Selected part : selected) {
-      for (NamedQuerier piece : part.part().queriers(r.query())) {
-        pieces++;
-        List<Served> fromPiece = new ArrayList<>();
-        try (Querier q = piece.opener().get()) {
-          SeriesSet set = q.select(part.local());
-          while (set.next()) {
-            Series s = set.at();
-            Labels served = part.externalLabels().applyTo(s.labels(), r.without());
-            fromPiece.add(new Served(served, chunksOf(s, r)));
-          }
-        } catch (RuntimeException e) {
-          r.failed(piece, e);
-          continue;
-        }
-        all.addAll(fromPiece);
-      }
-    }
-    all.sort(Comparator.comparing(Served::labels)); // stable: equal sets keep the pieces' order
-    for (int i = 0; i < all.size(); ) {
-      int end = i + 1;
-      while (end < all.size() && all.get(end).labels().equals(all.get(i).labels())) {
-        end++;
-      }
-      List<AggrChunk> chunks = end == i + 1 ? all.get(i).chunks() : merged(all.subList(i, end));
-      emit(ProtoLabels.toProto(all.get(i).labels()), chunks, out);
-      i = end;
-    }
-    return pieces;
-  }
-
-  /** The chunks of equal series from several pieces, by start time, identical ones once. */
-  private static List<AggrChunk> merged(List<Served> equal) {
-    List<AggrChunk> chunks = new ArrayList<>();
-    equal.forEach(s -> chunks.addAll(s.chunks()));
-    chunks.sort(Comparator.comparingLong(AggrChunk::getMinTime)); // stable
-    List<AggrChunk> out = new ArrayList<>(chunks.size());
-    for (AggrChunk c : chunks) {
-      if (out.isEmpty() || !out.get(out.size() - 1).equals(c)) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  private static List<AggrChunk> chunksOf(Series series, Request r) {
-    if (r.query().skipChunks()) {
+  private static List<AggrChunk> chunksOf(Series series, boolean skipChunks, AggrChunks chunks) {
+    if (skipChunks) {
       return List.of();
     }
-    List<AggrChunk> chunks = new ArrayList<>();
+    List<AggrChunk> out = new ArrayList<>();
     ChunkIterator it = series.chunks();
     while (it.next()) {
-      chunks.add(r.chunks().of(it, series.labels()));
+      out.add(chunks.of(it, series.labels()));
     }
-    return chunks;
+    return out;
   }
 
   /** Sends one series, in as many frames as its chunk bytes need. */

@@ -63,7 +63,7 @@ class StoreSourcePiecesTest {
   }
 
   @Test
-  void aPieceFailingHalfWayFailsTheCallOrLeavesOnlyAWarning() {
+  void aPieceFailingHalfWayFailsTheCallOrAddsAWarning() {
     Labels other = Labels.of("__name__", "up", "instance", "b");
     Source source = new Source(() -> Labels.of("cluster", "eu"), List.of(
         new NamedQuerier("block A", () -> new ListQuerier(List.of(UP), 0, 10)),
@@ -77,13 +77,16 @@ class StoreSourcePiecesTest {
     SeriesRequest disabled = request(ANY).setPartialResponseDisabled(true).build();
     assertThrows(PartFailedException.class, () -> served(source, disabled));
 
-    // WARN is the enum's zero: a request that says nothing asks for it.
+    // WARN is the enum's zero: a request that says nothing asks for it. The answer is streamed:
+    // what block B gave before it failed stays, and the warning says the answer is partial.
     List<SeriesResponse> frames = new ArrayList<>();
     new SeriesStreamer(source).stream(request(ANY).build(), frames::add);
-    assertEquals(2, frames.size());
+    assertEquals(3, frames.size());
     assertEquals(ProtoLabels.toProto(Labels.of("__name__", "up", "cluster", "eu", "instance", "a")),
         frames.get(0).getSeries().getLabelsList());
-    assertEquals("block B: segment 000003 vanished", frames.get(1).getWarning());
+    assertEquals(ProtoLabels.toProto(Labels.of("__name__", "up", "cluster", "eu", "instance", "b")),
+        frames.get(1).getSeries().getLabelsList());
+    assertEquals("block B: segment 000003 vanished", frames.get(2).getWarning());
   }
 
   @Test
