@@ -273,6 +273,7 @@ final class BucketBlockReader implements BlockReader {
     private final WorkingSet batch = new WorkingSet();
     private final ChunkMetas metas = new ChunkMetas();
     private final long[] refs;
+    private int carried; // refs left at the front by the last batch (its chunk budget ran out)
     private Labels[] labels;
     private Intervals[] deleted;
     private int[] chunkFrom;
@@ -310,7 +311,7 @@ final class BucketBlockReader implements BlockReader {
           located = -1;
           return true;
         }
-        if (exhausted || !loadBatch()) {
+        if ((exhausted && carried == 0) || !loadBatch()) {
           exhausted = true;
           return false;
         }
@@ -322,7 +323,8 @@ final class BucketBlockReader implements BlockReader {
       batch.clear();
       series = 0;
       chunks = 0;
-      int n = 0;
+      int n = carried;
+      carried = 0;
       try (var scope = st.source().bind(in.ws())) {
         while (n < refs.length && in.postings().next()) {
           refs[n++] = in.postings().at();
@@ -342,6 +344,13 @@ final class BucketBlockReader implements BlockReader {
           BucketBlockReader::seriesEntryLength);
       try (var scope = st.source().bind(batch)) {
         for (int i = 0; i < n; i++) {
+          if (withChunks && chunks >= block.options().chunkBatch()) {
+            // The rest waits for the next batch: a batch's chunk bytes stay bounded, whatever
+            // the series count or the length of the block.
+            carried = n - i;
+            System.arraycopy(refs, i, refs, 0, carried);
+            break;
+          }
           metas.clear();
           Labels l = index.series(refs[i], withChunks ? metas : null);
           if (withChunks) {

@@ -11,6 +11,7 @@ public final class BucketStoreOptions {
   private final long gapBytes;
   private final int fetchConcurrency;
   private final int seriesBatch;
+  private final int chunkBatch;
   private final Duration ignoreDeletionMarksDelay;
 
   private BucketStoreOptions(Builder b) {
@@ -19,6 +20,7 @@ public final class BucketStoreOptions {
     this.gapBytes = b.gapBytes;
     this.fetchConcurrency = b.fetchConcurrency;
     this.seriesBatch = b.seriesBatch;
+    this.chunkBatch = b.chunkBatch;
     this.ignoreDeletionMarksDelay = b.ignoreDeletionMarksDelay;
   }
 
@@ -45,6 +47,11 @@ public final class BucketStoreOptions {
     return fetchConcurrency;
   }
 
+  /** Chunks fetched together at most; see {@link Builder#chunkBatch}. */
+  public int chunkBatch() {
+    return chunkBatch;
+  }
+
   /** Series whose entries and chunks are fetched together. */
   public int seriesBatch() {
     return seriesBatch;
@@ -62,6 +69,7 @@ public final class BucketStoreOptions {
     private long gapBytes = 64 << 10;
     private int fetchConcurrency = 8;
     private int seriesBatch = 4096;
+    private int chunkBatch = 8192;
     private Duration ignoreDeletionMarksDelay = Duration.ZERO;
 
     private Builder(Path localDir) {
@@ -98,6 +106,19 @@ public final class BucketStoreOptions {
         throw new IllegalArgumentException("series batch " + value + " is below 1");
       }
       this.seriesBatch = value;
+      return this;
+    }
+
+    /**
+     * Chunks fetched together at most (more only when one series alone has more): with the series
+     * batch, what bounds a query's memory per block, whatever the block's length. 8192 by default,
+     * about 2 MiB of chunk data.
+     */
+    public Builder chunkBatch(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("chunk batch " + value + " is below 1");
+      }
+      this.chunkBatch = value;
       return this;
     }
 

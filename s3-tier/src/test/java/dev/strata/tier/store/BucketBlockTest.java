@@ -66,7 +66,7 @@ class BucketBlockTest {
   BucketStore ship(Bucket bucket, BucketCaches caches) throws IOException {
     Shipper.builder(dataDir, bucket).externalLabels(Map.of("replica", "0")).build().sync();
     BucketStore store = BucketStore.open(bucket, BucketStoreOptions.builder(tmp.path().resolve("local"))
-        .caches(caches).seriesBatch(64).build());
+        .caches(caches).seriesBatch(64).chunkBatch(50).build()); // small batches: many rounds
     assertEquals(4, store.sync().size());
     return store;
   }
