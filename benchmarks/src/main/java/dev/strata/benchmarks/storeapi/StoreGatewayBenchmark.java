@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code strata store} serving a day of data from S3: {@code --series} series (1,000) over 24 h in
  * 2 h blocks, uploaded to the bucket of {@code --objstore.config-file}, served by a {@code strata
- * store} child JVM with a {@code --heap} limit (256m), all series asked for in one {@code Series}
+ * store} child JVM with a {@code --heap} limit (256m) and caches of 32 MB (index) and 96 MB
+ * (chunks), all series asked for in one {@code Series}
  * call: cold (the first call after the start: index headers built, caches empty), then warm
  * ({@code --warmup} untimed calls, 20, then {@code --runs} timed ones, median). Reports series/s, samples/s, bytes fetched from the bucket
  * against the blocks' size, and the child's peak heap (its JVM metrics, sampled every 20 ms) and
@@ -48,11 +49,14 @@ public final class StoreGatewayBenchmark {
     }
     Path dataDir = a.work().resolve("store-data");
     FileTrees.deleteRecursively(dataDir);
-    System.out.printf("%d series x 24 h in %d blocks, %.1f MB; strata store -Xmx%s%n", a.series(),
+    System.out.printf("%d series x 24 h in %d blocks, %.1f MB; strata store -Xmx%s, caches 32MB"
+            + " index, 96MB chunks%n", a.series(),
         BlockDirectories.list(blocks).size(), blockBytes / 1e6, a.heap());
     try (StrataServer store = StrataServer.start(a.strataJar(), a.jvmOptions(), a.heap(),
             a.work().resolve("store.log"), "store", "--objstore.config-file=" + a.objstore(),
-            "--data-dir=" + dataDir, "--grpc-address=127.0.0.1:0", "--http-address=127.0.0.1:0");
+            "--data-dir=" + dataDir, "--grpc-address=127.0.0.1:0", "--http-address=127.0.0.1:0",
+            // Caches sized for the heap: memory is what is configured, whatever the bucket holds.
+            "--index-cache-size=32MB", "--chunk-cache-size=96MB");
         SeriesCall call = new SeriesCall(store.grpcPort);
         HeapSampler heap = new HeapSampler(store)) {
       long mint = end - 24 * SeriesData.HOUR;
