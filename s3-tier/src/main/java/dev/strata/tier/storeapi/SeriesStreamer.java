@@ -156,6 +156,9 @@ final class SeriesStreamer {
       if (e instanceof StatusRuntimeException s) {
         throw s; // the call itself is over (the client went away)
       }
+      if (e instanceof PartFailedException f) {
+        throw f; // already this piece's failure, thrown under ABORT
+      }
       PartFailedException failure = new PartFailedException(piece.name(), e);
       if (!partialResponse) {
         throw failure;
