@@ -11,6 +11,8 @@ import dev.strata.tier.storeapi.proto.StoreGrpc;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SeriesSet;
+import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -26,7 +28,8 @@ import java.util.function.Supplier;
  * One StoreAPI endpoint (a Thanos sidecar, store gateway, querier, or a Strata
  * {@link StoreServer}) read as a Strata {@link Querier} over {@code [mint, maxt]}. Series arrive
  * as they are streamed and their chunks are decoded only when read. Warnings the endpoint sends
- * are collected in {@link #warnings()}. Closing the client closes its channel. Not thread-safe.
+ * are collected in {@link #warnings()}. Closing the client cancels the calls it started and, when
+ * it owns its channel, closes the channel. Not thread-safe.
  */
 public final class StoreClient implements Querier {
 
@@ -35,20 +38,39 @@ public final class StoreClient implements Querier {
 
   private static final long KEEPALIVE_TIMEOUT_SECONDS = 5;
 
-  private final ManagedChannel channel;
+  /** The channel to shut down on close; null when someone else owns it. */
+  private final ManagedChannel owned;
   private final String endpoint;
   private final StoreGrpc.StoreBlockingStub stub;
+  /** Every call starts in this context, so that closing the client cancels the calls in flight. */
+  private final Context.CancellableContext calls = Context.current().withCancellation();
   private final long mint;
   private final long maxt;
   private final List<String> warnings = new ArrayList<>();
 
   /** A client that owns {@code channel} and closes it on {@link #close()}. */
   public StoreClient(ManagedChannel channel, long mint, long maxt) {
-    this.channel = Objects.requireNonNull(channel, "channel");
-    this.endpoint = channel.authority();
+    this(Objects.requireNonNull(channel, "channel"), channel, channel.authority(), mint, maxt);
+  }
+
+  private StoreClient(
+      ManagedChannel owned, Channel channel, String endpoint, long mint, long maxt) {
+    this.owned = owned;
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.stub = StoreGrpc.newBlockingStub(channel).withMaxInboundMessageSize(Integer.MAX_VALUE);
     this.mint = mint;
     this.maxt = maxt;
+  }
+
+  /**
+   * A client on a channel its caller owns and keeps open, e.g. one of a querier's long-lived
+   * connections to its endpoints: {@link #close()} cancels this client's calls only.
+   *
+   * @param endpoint the name failures give the endpoint, e.g. its {@code host:port}
+   */
+  public static StoreClient onSharedChannel(
+      Channel channel, String endpoint, long mint, long maxt) {
+    return new StoreClient(null, Objects.requireNonNull(channel, "channel"), endpoint, mint, maxt);
   }
 
   /** A client of the plaintext endpoint {@code target} ({@code host:port}). */
@@ -104,13 +126,22 @@ public final class StoreClient implements Querier {
   /** @throws StoreApiException when the endpoint fails or rejects the call */
   @Override
   public List<String> labelNames(LabelMatcher... matchers) {
-    LabelNamesRequest request =
+    return labelNames(
         LabelNamesRequest.newBuilder()
             .setStart(mint)
             .setEnd(maxt)
             .setPartialResponseStrategy(PartialResponseStrategy.ABORT)
             .addAllMatchers(ProtoMatchers.toProto(matchers))
-            .build();
+            .build());
+  }
+
+  /**
+   * The label names a full request asks for (its own range and partial-response strategy); the
+   * warnings of the answer are added to {@link #warnings()}.
+   *
+   * @throws StoreApiException when the endpoint fails or rejects the call
+   */
+  public List<String> labelNames(LabelNamesRequest request) {
     LabelNamesResponse response = call("LabelNames", () -> stub.labelNames(request));
     warnings.addAll(response.getWarningsList());
     return response.getNamesList();
@@ -119,14 +150,23 @@ public final class StoreClient implements Querier {
   /** @throws StoreApiException when the endpoint fails or rejects the call */
   @Override
   public List<String> labelValues(String name, LabelMatcher... matchers) {
-    LabelValuesRequest request =
+    return labelValues(
         LabelValuesRequest.newBuilder()
             .setLabel(name)
             .setStart(mint)
             .setEnd(maxt)
             .setPartialResponseStrategy(PartialResponseStrategy.ABORT)
             .addAllMatchers(ProtoMatchers.toProto(matchers))
-            .build();
+            .build());
+  }
+
+  /**
+   * The label values a full request asks for; the warnings of the answer are added to {@link
+   * #warnings()}.
+   *
+   * @throws StoreApiException when the endpoint fails or rejects the call
+   */
+  public List<String> labelValues(LabelValuesRequest request) {
     LabelValuesResponse response = call("LabelValues", () -> stub.labelValues(request));
     warnings.addAll(response.getWarningsList());
     return response.getValuesList();
@@ -137,22 +177,30 @@ public final class StoreClient implements Querier {
     return Collections.unmodifiableList(warnings);
   }
 
-  /** Closes the channel, cancelling any stream still being read. */
+  /** Cancels any stream still being read and closes the channel if the client owns it. */
   @Override
   public void close() {
-    channel.shutdownNow();
+    calls.cancel(null);
+    if (owned == null) {
+      return;
+    }
+    owned.shutdownNow();
     try {
-      channel.awaitTermination(5, TimeUnit.SECONDS);
+      owned.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
+  /** Starts or continues a call inside {@link #calls}, its failures as StoreApiException. */
   private <T> T call(String name, Supplier<T> rpc) {
+    Context previous = calls.attach();
     try {
       return rpc.get();
     } catch (StatusRuntimeException e) {
       throw new StoreApiException(endpoint, name, e.getStatus(), e);
+    } finally {
+      calls.detach(previous);
     }
   }
 
