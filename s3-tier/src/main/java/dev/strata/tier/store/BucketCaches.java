@@ -15,7 +15,7 @@ public final class BucketCaches {
   private BucketCaches(long postingsBytes, long seriesBytes, long chunkBytes) {
     this.postings = new RangeCache("postings", postingsBytes);
     this.series = new RangeCache("series", seriesBytes);
-    this.chunks = new RangeCache("chunks", chunkBytes);
+    this.chunks = new RangeCache("chunks", chunkBytes, false); // see RangeCache: read as stored
   }
 
   /** Caches of the given sizes in bytes; 0 disables one. */

@@ -15,8 +15,10 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  * the entry), and a lookup returns an entry only if it covers the whole range asked for, so a hit
  * is always the right bytes of the right file of the right block.
  *
- * <p>Entries are LZ4-compressed when that saves at least a quarter of their size (postings and
- * series entries usually; chunk data, already compressed, usually not). Thread-safe.
+ * <p>Entries of a compressing cache are LZ4-compressed when that saves at least a quarter of their
+ * size (postings and series entries usually do). Chunk data is kept as it is: it is compressed
+ * already, and read far more often, so decompressing it on every hit cost a store gateway a third
+ * of its time on a warm query. Thread-safe.
  */
 final class RangeCache {
   private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
@@ -73,10 +75,16 @@ final class RangeCache {
   private long misses;
   private long evictions;
   private long rawBytes;
+  private final boolean compress;
 
   RangeCache(String name, long maxBytes) {
+    this(name, maxBytes, true);
+  }
+
+  RangeCache(String name, long maxBytes, boolean compress) {
     this.name = name;
     this.maxBytes = maxBytes;
+    this.compress = compress;
   }
 
   String name() {
@@ -106,7 +114,8 @@ final class RangeCache {
     if (maxBytes <= 0 || bytes.length + ENTRY_OVERHEAD > maxBytes / 4) {
       return; // one entry may not crowd out the rest
     }
-    Entry e = encode(new Key(id.high(), id.low(), file, offset), bytes);
+    Key key = new Key(id.high(), id.low(), file, offset);
+    Entry e = compress ? encode(key, bytes) : new Entry(key, bytes.length, bytes.clone(), false);
     synchronized (this) {
       Entry old = byPosition.put(e.key, e);
       if (old != null) {
