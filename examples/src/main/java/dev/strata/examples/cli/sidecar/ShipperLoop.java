@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class ShipperLoop implements AutoCloseable {
   static final Duration STOP_TIMEOUT = Duration.ofMinutes(5);
 
   private final Shipper shipper;
-  private final long floorMs;
+  private final LongSupplier floorMs;
   private final AtomicLong localMinTime;
   private final Counter syncs;
   private final Counter syncFailures;
@@ -46,11 +47,11 @@ final class ShipperLoop implements AutoCloseable {
         return t;
       });
 
-  /** {@code floorMs}: the sidecar's {@code --min-time}, below which nothing is advertised. */
-  ShipperLoop(Shipper shipper, long floorMs, PrometheusRegistry registry) {
+  /** {@code floorMs}: the sidecar's {@code --min-time} now, below which nothing is advertised. */
+  ShipperLoop(Shipper shipper, LongSupplier floorMs, PrometheusRegistry registry) {
     this.shipper = shipper;
     this.floorMs = floorMs;
-    this.localMinTime = new AtomicLong(floorMs);
+    this.localMinTime = new AtomicLong(floorMs.getAsLong());
     syncs = Counter.builder().name("thanos_shipper_dir_syncs_total")
         .help("Syncs of the data directory with the bucket.").register(registry);
     syncFailures = Counter.builder().name("thanos_shipper_dir_sync_failures_total")
@@ -84,7 +85,7 @@ final class ShipperLoop implements AutoCloseable {
           e.getMessage());
     }
     try {
-      localMinTime.set(Math.max(floorMs, earliestLocalBlock()));
+      localMinTime.set(Math.max(floorMs.getAsLong(), earliestLocalBlock()));
     } catch (IOException e) {
       LOG.warn("listing the blocks of {} failed: {}", shipper.dataDir(), e.getMessage());
     }

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -107,7 +108,7 @@ public final class SidecarCommand implements Callable<Integer> {
     watch.start(configInterval);
 
     Optional<BucketConfig> bucketConfig = objstore.config();
-    long floor = minTime.resolve(System.currentTimeMillis());
+    LongSupplier floor = () -> minTime.resolve(System.currentTimeMillis()); // -2w moves on
     ShipperLoop shipper = null;
     if (bucketConfig.isPresent()) {
       checkBlockDurations(prometheus, url, log);
@@ -123,7 +124,7 @@ public final class SidecarCommand implements Callable<Integer> {
     }
     ShipperLoop local = shipper;
     PrometheusStoreSource source = new PrometheusStoreSource(prometheus, watch::externalLabels,
-        () -> local == null ? minTime.resolve(System.currentTimeMillis()) : local.minTime());
+        () -> local == null ? floor.getAsLong() : local.minTime());
     StoreApiServer grpc = lifecycle.closeAtStop(
         StoreApiServer.builder(addresses.grpcSocket(), source)
             .gracePeriod(addresses.grpcGracePeriod())
