@@ -77,11 +77,18 @@ public final class QueryCommand implements Callable<Integer> {
           + " request does not say (max_source_resolution).")
   boolean autoDownsampling;
 
-  @Option(names = "--query.partial-response", negatable = true, defaultValue = "true",
-      fallbackValue = "true",
+  // Thanos's flag pair; picocli's own negation does not apply to names with a dot. The last given
+  // wins.
+  @Option(names = "--query.partial-response",
       description = "Answer with the endpoints that answered, and a warning naming the others,"
-          + " when a request does not say (partial_response); default ${DEFAULT-VALUE}.")
-  boolean partialResponse;
+          + " when a request does not say (partial_response); the default.")
+  void partialResponseOn(boolean on) {
+    noPartialResponse = !on;
+  }
+
+  @Option(names = "--no-query.partial-response",
+      description = "Fail a query when an endpoint fails, unless the request says otherwise.")
+  boolean noPartialResponse;
 
   @Option(names = "--query.timeout", paramLabel = "DURATION", defaultValue = "2m",
       converter = OptionTypes.PositivePrometheusDuration.class,
@@ -135,7 +142,7 @@ public final class QueryCommand implements Callable<Integer> {
     log.info("querying {} endpoints given and those of {} file_sd files; replica labels {}",
         endpoints.size(), sdFiles.size(), replicaLabels);
 
-    RequestOptions options = new RequestOptions(replicaLabels, partialResponse, autoDownsampling);
+    RequestOptions options = new RequestOptions(replicaLabels, partialResponse(), autoDownsampling);
     Engine engine = new Engine(EngineOptions.builder().lookbackDelta(lookbackDelta)
         .timeout(queryTimeout).maxConcurrency(maxConcurrent).build());
     EndpointQueryable defaults =
@@ -159,7 +166,7 @@ public final class QueryCommand implements Callable<Integer> {
 
     StoreApiServer grpc = lifecycle.closeAtStop(
         StoreApiServer.builder(addresses.grpcSocket(),
-                new EndpointStoreSource(endpointSet, partialResponse))
+                new EndpointStoreSource(endpointSet, partialResponse()))
             .gracePeriod(addresses.grpcGracePeriod())
             .intercept(new GrpcMetrics(registry))
             .start());
@@ -169,6 +176,10 @@ public final class QueryCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     lifecycle.awaitStop();
     return 0;
+  }
+
+  boolean partialResponse() {
+    return !noPartialResponse;
   }
 
   // Every option with its value as text, as Thanos's /api/v1/status/flags lists them.
