@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.examples.cli.StrataCommand;
 import dev.strata.examples.server.ServerProcess;
 import dev.strata.tier.storeapi.StoreApiServer;
+import dev.strata.tier.storeapi.StoreClient;
 import dev.strata.tier.storeapi.TsdbStoreSource;
 import dev.strata.tier.testing.TestTsdb;
 import dev.strata.tsdb.Tsdb;
+import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
+import dev.strata.tsdb.storage.SeriesSet;
 import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
@@ -64,6 +67,7 @@ class QueryCommandTest {
   private static Path sdFile;
   private static ServerProcess query;
   private static String url;
+  private static int grpcPort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -76,7 +80,7 @@ class QueryCommandTest {
         "--grpc-address=127.0.0.1:0", "--store.sd-files=" + sdFile,
         "--query.replica-label=replica"), tmp.resolve("query.log"));
     url = "http://127.0.0.1:" + query.awaitPort("strata query: ");
-    assertTrue(query.awaitGrpcPort("strata query: ") > 0);
+    grpcPort = query.awaitGrpcPort("strata query: ");
     awaitStores(address(a), address(b));
   }
 
@@ -346,6 +350,23 @@ class QueryCommandTest {
         "time", seconds(T0 + SAMPLES * STEP));
     assertEquals(Map.of(series("__name__", "other_total", "cluster", "c2", "job", "api"),
         List.of("79")), results(answer));
+  }
+
+  @Test
+  void theQuerierServesItsEndpointsOnTheStoreApi() throws Exception {
+    try (StoreClient client = StoreClient.connect("127.0.0.1:" + grpcPort, T0,
+        T0 + SAMPLES * STEP)) {
+      SeriesSet set = client.select(LabelMatcher.equal("__name__", "requests_total"));
+      List<Labels> found = new ArrayList<>();
+      while (set.next()) {
+        found.add(set.at().labels());
+      }
+      // Not deduplicated: that is the querier above's work.
+      assertEquals(List.of(
+          Labels.of("__name__", "requests_total", "cluster", "c1", "job", "api", "replica", "a"),
+          Labels.of("__name__", "requests_total", "cluster", "c1", "job", "api", "replica", "b")),
+          found);
+    }
   }
 
   @Test
