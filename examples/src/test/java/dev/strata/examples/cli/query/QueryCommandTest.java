@@ -1,5 +1,8 @@
 package dev.strata.examples.cli.query;
 
+import static dev.strata.examples.cli.query.ApiAnswers.query;
+import static dev.strata.examples.cli.query.ApiAnswers.results;
+import static dev.strata.examples.cli.query.ApiAnswers.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,11 +30,9 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,7 @@ class QueryCommandTest {
 
   @TempDir static Path tmp;
   private static final List<AutoCloseable> opened = new ArrayList<>();
+  private static final Map<StoreApiServer, Tsdb> servedDbs = new java.util.HashMap<>();
   /** When set, replica b fails every StoreAPI call but Info, as a store whose data is away. */
   private static final AtomicBoolean bFailing = new AtomicBoolean();
   private static StoreApiServer a;
@@ -109,13 +112,19 @@ class QueryCommandTest {
       }
     }
     app.commit();
-    StoreApiServer.Builder server = StoreApiServer.builder(new InetSocketAddress("127.0.0.1", 0),
-        new TsdbStoreSource(db, Labels.of("cluster", cluster, "replica", replica)));
+    return serve(db, 0, Labels.of("cluster", cluster, "replica", replica), failing);
+  }
+
+  private static StoreApiServer serve(Tsdb db, int port, Labels external, AtomicBoolean failing)
+      throws Exception {
+    StoreApiServer.Builder server = StoreApiServer.builder(
+        new InetSocketAddress("127.0.0.1", port), new TsdbStoreSource(db, external));
     if (failing != null) {
       server.intercept(failingWhen(failing));
     }
     StoreApiServer s = server.start();
     opened.add(s);
+    servedDbs.put(s, db);
     return s;
   }
 
@@ -148,22 +157,29 @@ class QueryCommandTest {
     Files.move(next, sdFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Waits until {@code /api/v1/stores} lists every address, healthy; returns the answer. */
-  private static JsonNode awaitStores(String... addresses) throws Exception {
+  /** Waits until {@code /api/v1/stores} lists every address, healthy. */
+  private static void awaitStores(String... addresses) throws Exception {
+    for (String address : addresses) {
+      awaitStore(address, s -> s.path("lastError").isNull());
+    }
+  }
+
+  /** Waits until {@code /api/v1/stores} lists {@code address} in a state {@code test} accepts. */
+  private static JsonNode awaitStore(String address, Predicate<JsonNode> test) throws Exception {
     long deadline = System.nanoTime() + 20_000_000_000L;
     String last = "";
     while (System.nanoTime() < deadline) {
       last = get("/api/v1/stores").body();
-      boolean all = true;
-      for (String address : addresses) {
-        all &= last.contains("\"name\":\"" + address + "\",");
-      }
-      if (all) {
-        return JSON.readTree(last);
+      for (JsonNode byType : JSON.readTree(last).path("data")) {
+        for (JsonNode store : byType) {
+          if (store.path("name").asText().equals(address) && test.test(store)) {
+            return store;
+          }
+        }
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("not all of " + List.of(addresses) + " listed: " + last);
+    throw new AssertionError(address + " not listed as expected: " + last);
   }
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {
@@ -178,43 +194,8 @@ class QueryCommandTest {
     return JSON.readTree(r.body());
   }
 
-  private static String query(String... params) {
-    StringBuilder q = new StringBuilder();
-    for (int i = 0; i < params.length; i += 2) {
-      q.append(i == 0 ? '?' : '&').append(URLEncoder.encode(params[i], StandardCharsets.UTF_8))
-          .append('=').append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
-    }
-    return q.toString();
-  }
-
   private static String seconds(long ms) {
     return Double.toString(ms / 1000.0);
-  }
-
-  /** Each result's labels (as a map) with its value or values, in the answer's order. */
-  private static Map<Map<String, String>, List<String>> results(JsonNode answer) {
-    Map<Map<String, String>, List<String>> out = new java.util.LinkedHashMap<>();
-    for (JsonNode r : answer.path("data").path("result")) {
-      Map<String, String> labels = new TreeMap<>();
-      r.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-      List<String> values = new ArrayList<>();
-      if (r.has("value")) {
-        values.add(r.path("value").get(1).asText());
-      }
-      for (JsonNode v : r.path("values")) {
-        values.add(v.get(1).asText());
-      }
-      out.put(labels, values);
-    }
-    return out;
-  }
-
-  private static Map<String, String> series(String... labels) {
-    Map<String, String> m = new TreeMap<>();
-    for (int i = 0; i < labels.length; i += 2) {
-      m.put(labels[i], labels[i + 1]);
-    }
-    return m;
   }
 
   @Test
@@ -315,6 +296,37 @@ class QueryCommandTest {
     } finally {
       bFailing.set(false);
     }
+  }
+
+  @Test
+  void aStoppedStoreIsLeftOutOnceItsCheckFails() throws Exception {
+    String end = seconds(T0 + SAMPLES * STEP);
+    String address = address(b);
+    Tsdb db = servedDbs.get(b);
+    b.close();
+    opened.remove(b);
+    try {
+      JsonNode down = awaitStore(address, s -> !s.path("lastError").isNull());
+      assertTrue(down.path("lastError").asText().length() > 0, down.toString());
+      // No longer queried: replica a answers alone, even without partial response.
+      assertEquals(Map.of(series("cluster", "c1", "job", "api"), List.of("40")),
+          results(api("/api/v1/query", "query", "count_over_time(requests_total[30m])",
+              "time", end, "partial_response", "false")));
+    } finally {
+      b = serve(db, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)),
+          Labels.of("cluster", "c1", "replica", "b"), bFailing);
+      awaitStores(address);
+    }
+  }
+
+  @Test
+  void probesAndMetrics() throws Exception {
+    assertEquals(200, get("/-/healthy").statusCode());
+    assertEquals(200, get("/-/ready").statusCode());
+    api("/api/v1/query", "query", "1");
+    String metrics = get("/metrics").body();
+    assertTrue(metrics.contains("http_requests_total{"), metrics);
+    assertTrue(metrics.contains("jvm_"), metrics);
   }
 
   @Test
