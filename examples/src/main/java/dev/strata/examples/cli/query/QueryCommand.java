@@ -191,6 +191,8 @@ public final class QueryCommand implements Callable<Integer> {
         flags.put(o.longestName().substring(2), v == null ? "" : String.valueOf(v));
       }
     }
+    // A setter option has no value of its own: the pair's outcome stands for both.
+    flags.put("query.partial-response", String.valueOf(partialResponse()));
     return flags;
   }
 }

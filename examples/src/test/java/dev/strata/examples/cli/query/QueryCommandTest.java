@@ -327,6 +327,9 @@ class QueryCommandTest {
     String metrics = get("/metrics").body();
     assertTrue(metrics.contains("http_requests_total{"), metrics);
     assertTrue(metrics.contains("jvm_"), metrics);
+    JsonNode flags = api("/api/v1/status/flags").path("data");
+    assertEquals("true", flags.path("query.partial-response").asText(), flags.toString());
+    assertEquals("[replica]", flags.path("query.replica-label").asText(), flags.toString());
   }
 
   @Test
