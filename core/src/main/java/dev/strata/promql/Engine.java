@@ -124,7 +124,7 @@ public final class Engine {
     long evalStart = System.nanoTime();
     Evaluated result = ev.eval(expr, steps);
     Value value = instant ? instantValue(result, start) : rangeValue(result, steps);
-    return new QueryResult(value, List.of(), tracker.stats(System.nanoTime() - evalStart));
+    return new QueryResult(value, tracker.warnings(), tracker.stats(System.nanoTime() - evalStart));
   }
 
   private static final long LARGE_STACK_BYTES = 1L << 30;

@@ -1,5 +1,9 @@
 package dev.strata.promql;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * Per-query bookkeeping: the deadline, the samples held in memory against the limit, and the
  * statistics reported with the result. Samples are counted as Prometheus counts them: the points of
@@ -12,6 +16,8 @@ final class QueryTracker {
   private long peak;
   private long series;
   private long samples;
+  // The queriers' warnings, each once, in the order met.
+  private final Set<String> warnings = new LinkedHashSet<>();
 
   QueryTracker(long deadlineNanos, long maxSamples) {
     this.deadlineNanos = deadlineNanos;
@@ -27,6 +33,14 @@ final class QueryTracker {
       throw new QueryException(
           QueryException.ErrorType.CANCELED, "query was canceled in expression evaluation");
     }
+  }
+
+  void warnings(List<String> more) {
+    warnings.addAll(more);
+  }
+
+  List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   void seriesLoaded(int sampleCount) {

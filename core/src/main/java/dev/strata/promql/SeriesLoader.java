@@ -69,6 +69,7 @@ final class SeriesLoader {
           out.add(new RawSeries(s.labels(), Arrays.copyOf(tBuf, n), Arrays.copyOf(vBuf, n), n));
         }
       }
+      tracker.warnings(q.warnings());
     } catch (QueryException e) {
       throw e;
     } catch (RuntimeException e) {

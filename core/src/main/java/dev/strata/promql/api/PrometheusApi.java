@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -45,6 +46,7 @@ public final class PrometheusApi {
 
   private final Engine engine;
   private final Queryable queryable;
+  private final Function<ApiRequest, Queryable> queryableFor;
   private final LongSupplier clock;
   private final BuildInfo buildInfo;
   private final Map<String, String> flags;
@@ -56,6 +58,7 @@ public final class PrometheusApi {
   private PrometheusApi(Builder b) {
     this.engine = b.engine;
     this.queryable = b.queryable;
+    this.queryableFor = b.queryableFor;
     this.clock = b.clock;
     this.buildInfo = b.buildInfo;
     this.flags = new TreeMap<>(b.flags);
@@ -132,7 +135,7 @@ public final class PrometheusApi {
     long started = System.nanoTime();
     QueryResult result = null;
     try {
-      result = engine.instantQuery(queryable, expr, time);
+      result = engine.instantQuery(queryableFor.apply(r), expr, time);
     } finally {
       observer.observe("query", result == null ? null : result.stats(), System.nanoTime() - started);
     }
@@ -172,7 +175,7 @@ public final class PrometheusApi {
     long started = System.nanoTime();
     QueryResult result = null;
     try {
-      result = engine.rangeQuery(queryable, expr, start, end, stepNanos / 1_000_000L);
+      result = engine.rangeQuery(queryableFor.apply(r), expr, start, end, stepNanos / 1_000_000L);
     } finally {
       observer.observe("query_range", result == null ? null : result.stats(),
           System.nanoTime() - started);
@@ -230,16 +233,18 @@ public final class PrometheusApi {
     List<List<LabelMatcher>> sets = ApiParams.matchers(selectors);
     // Several selectors' series are merged, sorted and without duplicates.
     TreeSet<Labels> found = new TreeSet<>();
-    try (Querier q = queryable.querier(start, end)) {
+    List<String> warnings;
+    try (Querier q = queryableFor.apply(r).querier(start, end)) {
       for (List<LabelMatcher> set : sets) {
         SeriesSet s = q.select(set.toArray(LabelMatcher[]::new));
         while (s.next()) {
           found.add(s.at().labels());
         }
       }
+      warnings = q.warnings();
     }
     List<Labels> result = List.copyOf(found);
-    return success(j -> j.labelsList(result));
+    return success(j -> j.labelsList(result), warnings);
   }
 
   private ApiResponse labelNames(ApiRequest r) throws ApiParams.BadParameter {
@@ -260,15 +265,17 @@ public final class PrometheusApi {
     long end = ApiParams.timeParam(r, "end", ApiParams.MAX_TIME_MS);
     List<List<LabelMatcher>> sets = matchersUnnamed(r);
     TreeSet<String> union = new TreeSet<>(Utf8Order.COMPARATOR);
-    try (Querier q = queryable.querier(start, end)) {
+    List<String> warnings;
+    try (Querier q = queryableFor.apply(r).querier(start, end)) {
       if (sets.isEmpty()) {
         union.addAll(lookup.apply(q, new LabelMatcher[0]));
       }
       for (List<LabelMatcher> set : sets) {
         union.addAll(lookup.apply(q, set.toArray(LabelMatcher[]::new)));
       }
+      warnings = q.warnings();
     }
-    return success(j -> j.strings(union));
+    return success(j -> j.strings(union), warnings);
   }
 
   // labels and label values report a bad match[] without naming the parameter, as 2.42 does.
@@ -313,7 +320,12 @@ public final class PrometheusApi {
   }
 
   private static ApiResponse success(java.util.function.Consumer<ApiJson> data) {
-    return ApiResponse.json(200, ApiJson.success(data, List.of()));
+    return success(data, List.of());
+  }
+
+  private static ApiResponse success(
+      java.util.function.Consumer<ApiJson> data, List<String> warnings) {
+    return ApiResponse.json(200, ApiJson.success(data, warnings));
   }
 
   private static ApiResponse queryError(QueryException e) {
@@ -355,6 +367,7 @@ public final class PrometheusApi {
   public static final class Builder {
     private final Engine engine;
     private final Queryable queryable;
+    private Function<ApiRequest, Queryable> queryableFor;
     private LongSupplier clock = System::currentTimeMillis;
     private BuildInfo buildInfo = new BuildInfo("unknown", "unknown", "unknown", "unknown", "unknown", "unknown");
     private Map<String, String> flags = Map.of();
@@ -366,6 +379,7 @@ public final class PrometheusApi {
     private Builder(Engine engine, Queryable queryable) {
       this.engine = Objects.requireNonNull(engine, "engine");
       this.queryable = Objects.requireNonNull(queryable, "queryable");
+      this.queryableFor = r -> queryable;
       Instant started = Instant.now();
       this.runtimeInfo = () -> defaultRuntimeInfo(started);
     }
@@ -401,6 +415,19 @@ public final class PrometheusApi {
     /** Labels {@code /federate} adds to series that lack them. */
     public Builder externalLabels(Map<String, String> value) {
       this.externalLabels = Map.copyOf(value);
+      return this;
+    }
+
+    /**
+     * Where each request of {@code query}, {@code query_range}, {@code series}, {@code labels} and
+     * {@code label/<name>/values} reads from, for a source whose behaviour depends on parameters of
+     * the request (Thanos's querier reads {@code dedup} or {@code partial_response} there). It may
+     * throw a {@link QueryException} to reject the request, e.g. {@code BAD_DATA} for a bad
+     * parameter. By default every request reads the queryable given to {@link #builder}, as does
+     * {@code /federate} always.
+     */
+    public Builder queryableFor(Function<ApiRequest, Queryable> value) {
+      this.queryableFor = Objects.requireNonNull(value, "queryableFor");
       return this;
     }
 

@@ -30,6 +30,15 @@ public interface Querier extends AutoCloseable {
   /** Values of label {@code name} among series matching {@code matchers}, sorted. */
   List<String> labelValues(String name, LabelMatcher... matchers);
 
+  /**
+   * What the calls so far left out or want the caller to know, oldest first: a querier over remote
+   * stores that accepts a partial answer names here each store it had to leave out. Read it before
+   * {@link #close()}. None by default.
+   */
+  default List<String> warnings() {
+    return List.of();
+  }
+
   @Override
   void close();
 }

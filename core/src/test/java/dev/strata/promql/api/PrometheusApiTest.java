@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.promql.Engine;
+import dev.strata.promql.QueryException;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.TsdbOptions;
+import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
+import dev.strata.tsdb.storage.Querier;
+import dev.strata.tsdb.storage.SeriesSet;
 import dev.strata.tsdb.testing.TempDirectory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -180,5 +184,50 @@ class PrometheusApiTest {
     assertEquals(405, call("DELETE", "/api/v1/query", "query", "up").status());
     assertEquals(405, call("POST", "/api/v1/label/job/values").status());
     assertEquals(404, call("GET", "/api/v1/nothing").status());
+  }
+
+  /** A querier over the database that says it left a store out, as a partial answer does. */
+  private static Querier warning(Querier q, String warning) {
+    return new Querier() {
+      @Override public long minTime() { return q.minTime(); }
+      @Override public long maxTime() { return q.maxTime(); }
+      @Override public SeriesSet select(LabelMatcher... matchers) { return q.select(matchers); }
+      @Override public List<String> labelNames(LabelMatcher... matchers) { return q.labelNames(matchers); }
+      @Override public List<String> labelValues(String name, LabelMatcher... matchers) {
+        return q.labelValues(name, matchers);
+      }
+      @Override public List<String> warnings() { return List.of(warning); }
+      @Override public void close() { q.close(); }
+    };
+  }
+
+  @Test
+  void perRequestSourcesAndTheirWarnings() {
+    PrometheusApi partial = PrometheusApi.builder(new Engine(), db::querier)
+        .queryableFor(r -> {
+          if ("bad".equals(r.param("source"))) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA, "no such source");
+          }
+          return (mint, maxt) -> warning(db.querier(mint, maxt), "store x left out");
+        })
+        .build();
+    String suffix = ",\"warnings\":[\"store x left out\"]}";
+    ApiResponse q = partial.handle(new ApiRequest("GET", "/api/v1/query",
+        Map.of("query", List.of("up + up"), "time", List.of("60"))));
+    assertTrue(q.bodyText().endsWith("]}" + suffix), q.bodyText()); // once, though read twice
+    ApiResponse range = partial.handle(new ApiRequest("GET", "/api/v1/query_range",
+        Map.of("query", List.of("up"), "start", List.of("0"), "end", List.of("60"),
+            "step", List.of("60"))));
+    assertTrue(range.bodyText().endsWith(suffix), range.bodyText());
+    assertAnswer(200, "{\"status\":\"success\",\"data\":[\"__name__\",\"instance\",\"job\"]"
+        + suffix, partial.handle(new ApiRequest("GET", "/api/v1/labels",
+            Map.of("match[]", List.of("up")))));
+    assertTrue(partial.handle(new ApiRequest("GET", "/api/v1/series",
+        Map.of("match[]", List.of("up")))).bodyText().endsWith(suffix));
+    assertAnswer(400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"no such source\"}",
+        partial.handle(new ApiRequest("GET", "/api/v1/query",
+            Map.of("query", List.of("up"), "source", List.of("bad")))));
+    // The database itself warns of nothing.
+    assertFalse(call("GET", "/api/v1/query", "query", "up").bodyText().contains("warnings"));
   }
 }

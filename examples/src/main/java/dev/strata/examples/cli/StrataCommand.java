@@ -2,6 +2,7 @@ package dev.strata.examples.cli;
 
 import dev.strata.examples.cli.bucket.BucketCommand;
 import dev.strata.examples.cli.sidecar.SidecarCommand;
+import dev.strata.examples.cli.query.QueryCommand;
 import dev.strata.examples.cli.store.StoreCommand;
 import dev.strata.examples.cli.tools.ToolsCommand;
 import dev.strata.examples.cli.tsdb.ErrorMessages;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SidecarCommand.class,
       StoreCommand.class,
+      QueryCommand.class,
       TsdbCommand.class,
       ToolsCommand.class,
       BucketCommand.class,

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /** {@code strata version}: prints the version in the style of the Prometheus tools. */
 @Command(name = "version", description = "Print the version of Strata and its runtime.")
-final class VersionCommand implements Runnable {
+public final class VersionCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -20,7 +20,8 @@ final class VersionCommand implements Runnable {
     }
   }
 
-  static String strataVersion() {
+  /** Strata's version, from the properties written at build time, or "unknown". */
+  public static String strataVersion() {
     try (InputStream in = VersionCommand.class.getResourceAsStream("/strata-version.properties")) {
       if (in == null) {
         return "unknown";

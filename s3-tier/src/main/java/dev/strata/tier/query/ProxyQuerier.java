@@ -137,6 +137,7 @@ public final class ProxyQuerier implements Querier {
    * Warnings of the calls so far, oldest first: endpoints left out under partial response, and
    * what the endpoints warned of.
    */
+  @Override
   public List<String> warnings() {
     return Collections.unmodifiableList(new ArrayList<>(warnings));
   }

@@ -1,0 +1,394 @@
+package dev.strata.examples.cli.query;
+
+import static dev.strata.examples.cli.query.ApiAnswers.query;
+import static dev.strata.examples.cli.query.ApiAnswers.results;
+import static dev.strata.examples.cli.query.ApiAnswers.series;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.examples.cli.StrataCommand;
+import dev.strata.examples.server.ServerProcess;
+import dev.strata.tier.storeapi.StoreApiServer;
+import dev.strata.tier.storeapi.StoreClient;
+import dev.strata.tier.storeapi.TsdbStoreSource;
+import dev.strata.tier.testing.TestTsdb;
+import dev.strata.tsdb.Tsdb;
+import dev.strata.tsdb.labels.LabelMatcher;
+import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.storage.Appender;
+import dev.strata.tsdb.storage.SeriesSet;
+import dev.strata.tsdb.testing.ChildJvm;
+import dev.strata.tsdb.testing.Interop;
+import dev.strata.tsdb.testing.Promtool;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code strata query} as a child process over two HA replicas of one producer, each a Strata
+ * StoreAPI server in this JVM over a small database, listed in a file_sd file. Replica {@code a}
+ * misses ten minutes that replica {@code b} has. Checked through the HTTP API as a client sees it,
+ * and with {@code promtool query}.
+ */
+@Interop
+class QueryCommandTest {
+  private static final long T0 = 1_700_000_000_000L; // ms
+  private static final long STEP = 15_000;
+  private static final int SAMPLES = 80; // 20 minutes
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path tmp;
+  private static final List<AutoCloseable> opened = new ArrayList<>();
+  private static final Map<StoreApiServer, Tsdb> servedDbs = new java.util.HashMap<>();
+  /** When set, replica b fails every StoreAPI call but Info, as a store whose data is away. */
+  private static final AtomicBoolean bFailing = new AtomicBoolean();
+  private static StoreApiServer a;
+  private static StoreApiServer b;
+  private static Path sdFile;
+  private static ServerProcess query;
+  private static String url;
+  private static int grpcPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    a = store("a", "c1", "a", "requests_total", true, null);
+    b = store("b", "c1", "b", "requests_total", false, bFailing);
+    sdFile = tmp.resolve("targets.yml");
+    writeTargets(a, b);
+    query = ServerProcess.start("strata query", ChildJvm.command(tmp.resolve("child-tmp"),
+        StrataCommand.class, "query", "--http-address=127.0.0.1:0",
+        "--grpc-address=127.0.0.1:0", "--store.sd-files=" + sdFile,
+        "--query.replica-label=replica"), tmp.resolve("query.log"));
+    url = "http://127.0.0.1:" + query.awaitPort("strata query: ");
+    grpcPort = query.awaitGrpcPort("strata query: ");
+    awaitStores(address(a), address(b));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (query != null) {
+      query.close();
+    }
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+  }
+
+  /**
+   * A counter sampled every 15 s from T0 for 20 minutes, its value the sample's index, served
+   * with {@code {cluster, replica}}; with {@code gap}, minutes 5 to 15 are missing.
+   */
+  private static StoreApiServer store(String dir, String cluster, String replica, String metric,
+      boolean gap, AtomicBoolean failing) throws Exception {
+    Tsdb db = TestTsdb.open(tmp.resolve(dir));
+    opened.add(db);
+    Appender app = db.appender();
+    for (int i = 0; i < SAMPLES; i++) {
+      if (!gap || i < 20 || i >= 60) {
+        app.append(Labels.of("__name__", metric, "job", "api"), T0 + i * STEP, i);
+      }
+    }
+    app.commit();
+    return serve(db, 0, Labels.of("cluster", cluster, "replica", replica), failing);
+  }
+
+  private static StoreApiServer serve(Tsdb db, int port, Labels external, AtomicBoolean failing)
+      throws Exception {
+    StoreApiServer.Builder server = StoreApiServer.builder(
+        new InetSocketAddress("127.0.0.1", port), new TsdbStoreSource(db, external));
+    if (failing != null) {
+      server.intercept(failingWhen(failing));
+    }
+    StoreApiServer s = server.start();
+    opened.add(s);
+    servedDbs.put(s, db);
+    return s;
+  }
+
+  private static ServerInterceptor failingWhen(AtomicBoolean failing) {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (failing.get() && method.startsWith("thanos.Store/") && !method.endsWith("/Info")) {
+          call.close(Status.UNAVAILABLE.withDescription("data away for the test"), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        return next.startCall(call, headers);
+      }
+    };
+  }
+
+  private static String address(StoreApiServer s) {
+    return "127.0.0.1:" + s.port();
+  }
+
+  private static void writeTargets(StoreApiServer... servers) throws Exception {
+    StringBuilder yaml = new StringBuilder("- targets:\n");
+    for (StoreApiServer s : servers) {
+      yaml.append("  - '").append(address(s)).append("'\n");
+    }
+    Path next = tmp.resolve("targets.yml.tmp");
+    Files.writeString(next, yaml);
+    Files.move(next, sdFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Waits until {@code /api/v1/stores} lists every address, healthy. */
+  private static void awaitStores(String... addresses) throws Exception {
+    for (String address : addresses) {
+      awaitStore(address, s -> s.path("lastError").isNull());
+    }
+  }
+
+  /** Waits until {@code /api/v1/stores} lists {@code address} in a state {@code test} accepts. */
+  private static JsonNode awaitStore(String address, Predicate<JsonNode> test) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = get("/api/v1/stores").body();
+      for (JsonNode byType : JSON.readTree(last).path("data")) {
+        for (JsonNode store : byType) {
+          if (store.path("name").asText().equals(address) && test.test(store)) {
+            return store;
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(address + " not listed as expected: " + last);
+  }
+
+  private static HttpResponse<String> get(String pathAndQuery) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url + pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GET {@code path} with parameters given as name, value, ...; the answer must be 200. */
+  private static JsonNode api(String path, String... params) throws Exception {
+    HttpResponse<String> r = get(path + query(params));
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body());
+  }
+
+  private static String seconds(long ms) {
+    return Double.toString(ms / 1000.0);
+  }
+
+  @Test
+  void instantQueriesAreDeduplicatedUnlessAskedNotTo() throws Exception {
+    String end = seconds(T0 + SAMPLES * STEP);
+    String count = "count_over_time(requests_total[30m])";
+    // Thanos's penalty algorithm: while on a, b is sought 30 s (twice the interval) past the
+    // last sample, so at a's gap b takes over two samples late (the 21st and 22nd are lost).
+    assertEquals(Map.of(series("cluster", "c1", "job", "api"), List.of("78")),
+        results(api("/api/v1/query", "query", count, "time", end)));
+    assertEquals(Map.of(series("cluster", "c1", "job", "api", "replica", "a"), List.of("40"),
+            series("cluster", "c1", "job", "api", "replica", "b"), List.of("80")),
+        results(api("/api/v1/query", "query", count, "time", end, "dedup", "false")));
+    assertEquals(Map.of(series("__name__", "requests_total", "cluster", "c1", "job", "api"),
+            List.of("79")),
+        results(api("/api/v1/query", "query", "requests_total", "time", end)));
+  }
+
+  @Test
+  void rangeQueriesFillOneReplicasGapFromTheOther() throws Exception {
+    String[] range = {"query", "requests_total", "start", seconds(T0 + 6 * 60_000),
+        "end", seconds(T0 + 14 * 60_000), "step", "60"};
+    List<String> everyMinute = List.of("24", "28", "32", "36", "40", "44", "48", "52", "56");
+    assertEquals(Map.of(series("__name__", "requests_total", "cluster", "c1", "job", "api"),
+        everyMinute), results(api("/api/v1/query_range", range)));
+    String[] apart = java.util.Arrays.copyOf(range, range.length + 2);
+    apart[range.length] = "dedup";
+    apart[range.length + 1] = "0";
+    // Replica a's last sample before its gap (4m45s, 19) is seen for 5 minutes.
+    assertEquals(Map.of(
+            series("__name__", "requests_total", "cluster", "c1", "job", "api", "replica", "a"),
+            List.of("19", "19", "19", "19"),
+            series("__name__", "requests_total", "cluster", "c1", "job", "api", "replica", "b"),
+            everyMinute),
+        results(api("/api/v1/query_range", apart)));
+  }
+
+  @Test
+  void replicaLabelsOfTheRequestReplaceTheFlags() throws Exception {
+    JsonNode answer = api("/api/v1/query", "query", "requests_total",
+        "time", seconds(T0 + SAMPLES * STEP), "replicaLabels[]", "cluster");
+    assertEquals(List.of(
+            series("__name__", "requests_total", "job", "api", "replica", "a"),
+            series("__name__", "requests_total", "job", "api", "replica", "b")),
+        new ArrayList<>(results(answer).keySet()));
+  }
+
+  @Test
+  void storesLabelsAndSeries() throws Exception {
+    JsonNode stores = api("/api/v1/stores");
+    assertEquals("success", stores.path("status").asText());
+    JsonNode sidecars = stores.path("data").path("sidecar");
+    Map<String, JsonNode> byName = new TreeMap<>();
+    sidecars.forEach(s -> byName.put(s.path("name").asText(), s));
+    JsonNode first = byName.get(address(a));
+    assertTrue(first.path("lastError").isNull(), first.toString());
+    assertEquals(JSON.readTree("[{\"cluster\":\"c1\",\"replica\":\"a\"}]"), first.path("labelSets"));
+    assertEquals(T0, first.path("minTime").asLong());
+    assertTrue(first.path("lastCheck").asText().endsWith("Z"), first.toString());
+    assertTrue(byName.containsKey(address(b)), stores.toString());
+
+    String start = seconds(T0);
+    String end = seconds(T0 + SAMPLES * STEP);
+    List<String> names = new ArrayList<>();
+    api("/api/v1/labels", "start", start, "end", end, "match[]", "requests_total")
+        .path("data").forEach(n -> names.add(n.asText()));
+    assertEquals(List.of("__name__", "cluster", "job", "replica"), names);
+    JsonNode replicas = api("/api/v1/label/replica/values", "match[]", "requests_total");
+    assertEquals(JSON.readTree("[\"a\",\"b\"]"), replicas.path("data"));
+    JsonNode series = api("/api/v1/series", "match[]", "requests_total", "start", start,
+        "end", end);
+    assertEquals(JSON.readTree("[{\"__name__\":\"requests_total\",\"cluster\":\"c1\","
+        + "\"job\":\"api\"}]"), series.path("data"));
+    assertEquals(2, api("/api/v1/series", "match[]", "requests_total", "start", start,
+        "end", end, "dedup", "false").path("data").size());
+  }
+
+  @Test
+  void aFailingStoreIsAWarningWithPartialResponseAndAnErrorWithout() throws Exception {
+    String end = seconds(T0 + SAMPLES * STEP);
+    bFailing.set(true);
+    try {
+      JsonNode partial = api("/api/v1/query", "query", "count_over_time(requests_total[30m])",
+          "time", end);
+      // Replica a alone, with a warning naming b.
+      assertEquals(Map.of(series("cluster", "c1", "job", "api"), List.of("40")), results(partial));
+      assertEquals(1, partial.path("warnings").size(), partial.toString());
+      assertTrue(partial.path("warnings").get(0).asText().contains(address(b)), partial.toString());
+
+      HttpResponse<String> whole = get("/api/v1/query" + query("query", "requests_total",
+          "time", end, "partial_response", "false"));
+      assertTrue(whole.statusCode() >= 400, whole.statusCode() + " " + whole.body());
+      assertTrue(whole.body().contains(address(b)), whole.body());
+      assertEquals("error", JSON.readTree(whole.body()).path("status").asText());
+
+      JsonNode labels = api("/api/v1/labels", "match[]", "requests_total");
+      assertTrue(labels.path("warnings").get(0).asText().contains(address(b)), labels.toString());
+    } finally {
+      bFailing.set(false);
+    }
+  }
+
+  @Test
+  void aStoppedStoreIsLeftOutOnceItsCheckFails() throws Exception {
+    String end = seconds(T0 + SAMPLES * STEP);
+    String address = address(b);
+    Tsdb db = servedDbs.get(b);
+    b.close();
+    opened.remove(b);
+    try {
+      JsonNode down = awaitStore(address, s -> !s.path("lastError").isNull());
+      assertTrue(down.path("lastError").asText().length() > 0, down.toString());
+      // No longer queried: replica a answers alone, even without partial response.
+      assertEquals(Map.of(series("cluster", "c1", "job", "api"), List.of("40")),
+          results(api("/api/v1/query", "query", "count_over_time(requests_total[30m])",
+              "time", end, "partial_response", "false")));
+    } finally {
+      b = serve(db, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)),
+          Labels.of("cluster", "c1", "replica", "b"), bFailing);
+      awaitStores(address);
+    }
+  }
+
+  @Test
+  void probesAndMetrics() throws Exception {
+    assertEquals(200, get("/-/healthy").statusCode());
+    assertEquals(200, get("/-/ready").statusCode());
+    api("/api/v1/query", "query", "1");
+    String metrics = get("/metrics").body();
+    assertTrue(metrics.contains("http_requests_total{"), metrics);
+    assertTrue(metrics.contains("jvm_"), metrics);
+    JsonNode flags = api("/api/v1/status/flags").path("data");
+    assertEquals("true", flags.path("query.partial-response").asText(), flags.toString());
+    assertEquals("[replica]", flags.path("query.replica-label").asText(), flags.toString());
+  }
+
+  @Test
+  void badParametersAreRejected() throws Exception {
+    HttpResponse<String> negative = get("/api/v1/query" + query("query", "requests_total",
+        "max_source_resolution", "-5"));
+    assertEquals(400, negative.statusCode(), negative.body());
+    assertTrue(negative.body().contains("negative max_source_resolution"), negative.body());
+    HttpResponse<String> dedup = get("/api/v1/query" + query("query", "up", "dedup", "maybe"));
+    assertEquals(400, dedup.statusCode(), dedup.body());
+    assertTrue(dedup.body().contains("dedup"), dedup.body());
+    // Accepted: raw data is what there is.
+    api("/api/v1/query_range", "query", "requests_total", "start", seconds(T0),
+        "end", seconds(T0 + 600_000), "step", "60", "max_source_resolution", "auto");
+    api("/api/v1/query", "query", "requests_total", "time", seconds(T0),
+        "max_source_resolution", "5m");
+  }
+
+  @Test
+  void aRangeQueryWithoutStepGetsThanosDefault() throws Exception {
+    // 20 minutes / 250 is 4 s: 301 points.
+    JsonNode answer = api("/api/v1/query_range", "query", "requests_total",
+        "start", seconds(T0), "end", seconds(T0 + 1_200_000));
+    assertEquals(301, answer.path("data").path("result").get(0).path("values").size());
+  }
+
+  @Test
+  void anEndpointAddedToTheSdFileIsQueriedWithinSeconds() throws Exception {
+    StoreApiServer c = store("c", "c2", "a", "other_total", false, null);
+    writeTargets(a, b, c);
+    awaitStores(address(c));
+    JsonNode answer = api("/api/v1/query", "query", "other_total",
+        "time", seconds(T0 + SAMPLES * STEP));
+    assertEquals(Map.of(series("__name__", "other_total", "cluster", "c2", "job", "api"),
+        List.of("79")), results(answer));
+  }
+
+  @Test
+  void theQuerierServesItsEndpointsOnTheStoreApi() throws Exception {
+    try (StoreClient client = StoreClient.connect("127.0.0.1:" + grpcPort, T0,
+        T0 + SAMPLES * STEP)) {
+      SeriesSet set = client.select(LabelMatcher.equal("__name__", "requests_total"));
+      List<Labels> found = new ArrayList<>();
+      while (set.next()) {
+        found.add(set.at().labels());
+      }
+      // Not deduplicated: that is the querier above's work.
+      assertEquals(List.of(
+          Labels.of("__name__", "requests_total", "cluster", "c1", "job", "api", "replica", "a"),
+          Labels.of("__name__", "requests_total", "cluster", "c1", "job", "api", "replica", "b")),
+          found);
+    }
+  }
+
+  @Test
+  void promtoolQueriesTheQuerier() throws Exception {
+    String out = Promtool.run(tmp, "query", "instant", "--time=" + seconds(T0 + SAMPLES * STEP),
+        url, "requests_total").assertSuccess().stdout().strip();
+    assertTrue(out.startsWith("requests_total{cluster=\"c1\", job=\"api\"} => 79 @["), out);
+    assertFalse(out.contains("replica"), out);
+  }
+}
