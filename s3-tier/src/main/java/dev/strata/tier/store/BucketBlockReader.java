@@ -185,10 +185,24 @@ final class BucketBlockReader implements BlockReader {
       String key, ItemSplitter split) {
     List<RangeFetcher.Range> missing = new ArrayList<>();
     for (RangeFetcher.Range r : want) {
+      if (split != null) {
+        // Whole items, each cached at its own offset: exact lookups.
+        RangeCache.Segment have = ws.at(file, r.start());
+        if (have != null) {
+          continue;
+        }
+        RangeCache.Segment hit = cache.getAt(id, file, r.start());
+        if (hit != null) {
+          ws.add(file, hit);
+        } else {
+          missing.add(r);
+        }
+        continue;
+      }
       if (ws.find(file, r.start(), (int) (r.end() - r.start())) != null) {
         continue;
       }
-      RangeCache.Segment hit = cache.get(id, file, r.start(), split == null ? (int) (r.end() - r.start()) : 1);
+      RangeCache.Segment hit = cache.get(id, file, r.start(), (int) (r.end() - r.start()));
       if (hit != null && hit.offset() == r.start()) {
         ws.add(file, hit);
       } else {
@@ -426,7 +440,10 @@ final class BucketBlockReader implements BlockReader {
       int seg = (int) (cRef[j] >>> 32);
       long off = cRef[j] & 0xFFFF_FFFFL;
       String key = block.chunkKey(seg);
-      RangeCache.Segment s = batch.find(seg + 1, off, 1);
+      RangeCache.Segment s = batch.at(seg + 1, off); // a cache hit, at its own offset
+      if (s == null) {
+        s = batch.find(seg + 1, off, 1); // inside a range fetched whole
+      }
       int len = s == null ? -1 : chunkRecordLength(s.bytes(), (int) (off - s.offset()), key, off);
       if (len < 0) {
         // Larger than estimated, or not prefetched: fetch it alone.

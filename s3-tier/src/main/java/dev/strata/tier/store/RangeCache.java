@@ -109,6 +109,24 @@ final class RangeCache {
     return new Segment(e.key.offset, bytes);
   }
 
+  /**
+   * The cached range of {@code file} of block {@code id} that starts exactly at {@code pos}: what a
+   * reader of whole items (series entries, chunks, each cached at its own offset) asks for, in
+   * one hash lookup instead of a search.
+   */
+  Segment getAt(Ulid id, int file, long pos) {
+    Entry e;
+    synchronized (this) {
+      e = lru.get(new Key(id.high(), id.low(), file, pos)); // touches it
+      if (e == null) {
+        misses++;
+        return null;
+      }
+      hits++;
+    }
+    return new Segment(e.key.offset, e.compressed ? DECOMPRESSOR.decompress(e.data, e.length) : e.data);
+  }
+
   /** Caches {@code bytes} as the content of {@code file} at {@code offset}; too large: ignored. */
   void put(Ulid id, int file, long offset, byte[] bytes) {
     if (maxBytes <= 0 || bytes.length + ENTRY_OVERHEAD > maxBytes / 4) {

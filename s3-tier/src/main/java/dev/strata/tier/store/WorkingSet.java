@@ -30,6 +30,13 @@ final class WorkingSet {
     return null;
   }
 
+  /** The segment of {@code file} starting exactly at {@code pos}, or null: one lookup. */
+  RangeCache.Segment at(int file, long pos) {
+    TreeMap<Long, byte[]> m = files.get(file);
+    byte[] b = m == null ? null : m.get(pos);
+    return b == null ? null : new RangeCache.Segment(pos, b);
+  }
+
   void add(int file, RangeCache.Segment s) {
     byte[] old = files.computeIfAbsent(file, f -> new TreeMap<>()).put(s.offset(), s.bytes());
     bytes += s.bytes().length - (old == null ? 0 : old.length);
