@@ -7,7 +7,6 @@ import dev.strata.examples.server.ListenAddress;
 import dev.strata.examples.server.LoggingOptions;
 import dev.strata.examples.server.ServerLifecycle;
 import dev.strata.promql.Engine;
-import dev.strata.promql.EngineOptions;
 import dev.strata.promql.Queryable;
 import dev.strata.promql.api.BuildInfo;
 import dev.strata.promql.api.PrometheusApi;
@@ -57,16 +56,6 @@ final class ServeCommand implements Callable<Integer> {
           + " (a running Prometheus's directory, or a copy).")
   boolean readOnly;
 
-  @Option(names = "--query.lookback-delta", paramLabel = "DURATION", defaultValue = "5m",
-      converter = OptionTypes.PositivePrometheusDuration.class,
-      description = "How far back an instant selector looks for a sample (default ${DEFAULT-VALUE}).")
-  Duration lookbackDelta;
-
-  @Option(names = "--query.timeout", paramLabel = "DURATION", defaultValue = "2m",
-      converter = OptionTypes.PositivePrometheusDuration.class,
-      description = "Maximum time a query may take before it is aborted (default ${DEFAULT-VALUE}).")
-  Duration queryTimeout;
-
   @Option(names = "--query.max-samples", paramLabel = "N", defaultValue = "50000000",
       converter = OptionTypes.PositiveLong.class,
       description = "Maximum samples a query may hold in memory at once (default ${DEFAULT-VALUE}).")
@@ -77,6 +66,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Maximum queries evaluated at once (default ${DEFAULT-VALUE}).")
   int maxConcurrency;
 
+  @Mixin PromqlOptions promql;
   @Mixin LoggingOptions logging;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -100,8 +90,8 @@ final class ServeCommand implements Callable<Integer> {
       log.info("opened {}: {} blocks", dataDir, db.blocks().size());
       source = db::querier;
     }
-    Engine engine = new Engine(EngineOptions.builder().lookbackDelta(lookbackDelta)
-        .timeout(queryTimeout).maxSamples(maxSamples).maxConcurrency(maxConcurrency).build());
+    Engine engine = new Engine(
+        promql.engine().maxSamples(maxSamples).maxConcurrency(maxConcurrency).build());
 
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);

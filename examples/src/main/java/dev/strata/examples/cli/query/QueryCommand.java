@@ -1,6 +1,7 @@
 package dev.strata.examples.cli.query;
 
 import dev.strata.examples.cli.OptionTypes;
+import dev.strata.examples.cli.PromqlOptions;
 import dev.strata.examples.cli.VersionCommand;
 import dev.strata.examples.server.GrpcMetrics;
 import dev.strata.examples.server.HttpServer;
@@ -9,7 +10,6 @@ import dev.strata.examples.server.LoggingOptions;
 import dev.strata.examples.server.ServerAddresses;
 import dev.strata.examples.server.ServerLifecycle;
 import dev.strata.promql.Engine;
-import dev.strata.promql.EngineOptions;
 import dev.strata.promql.api.ApiResponse;
 import dev.strata.promql.api.BuildInfo;
 import dev.strata.promql.api.PrometheusApi;
@@ -90,20 +90,10 @@ public final class QueryCommand implements Callable<Integer> {
       description = "Fail a query when an endpoint fails, unless the request says otherwise.")
   boolean noPartialResponse;
 
-  @Option(names = "--query.timeout", paramLabel = "DURATION", defaultValue = "2m",
-      converter = OptionTypes.PositivePrometheusDuration.class,
-      description = "Maximum time a query may take (default ${DEFAULT-VALUE}).")
-  Duration queryTimeout;
-
   @Option(names = "--query.max-concurrent", paramLabel = "N", defaultValue = "20",
       converter = OptionTypes.Positive.class,
       description = "Maximum queries evaluated at once (default ${DEFAULT-VALUE}).")
   int maxConcurrent;
-
-  @Option(names = "--query.lookback-delta", paramLabel = "DURATION", defaultValue = "5m",
-      converter = OptionTypes.PositivePrometheusDuration.class,
-      description = "How far back an instant selector looks for a sample (default ${DEFAULT-VALUE}).")
-  Duration lookbackDelta;
 
   @Option(names = "--query.default-step", paramLabel = "DURATION", defaultValue = "1s",
       converter = OptionTypes.PositivePrometheusDuration.class,
@@ -121,6 +111,7 @@ public final class QueryCommand implements Callable<Integer> {
   String routePrefix;
 
   @Mixin ServerAddresses addresses;
+  @Mixin PromqlOptions promql;
   @Mixin LoggingOptions logging;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -143,8 +134,7 @@ public final class QueryCommand implements Callable<Integer> {
         endpoints.size(), sdFiles.size(), replicaLabels);
 
     RequestOptions options = new RequestOptions(replicaLabels, partialResponse(), autoDownsampling);
-    Engine engine = new Engine(EngineOptions.builder().lookbackDelta(lookbackDelta)
-        .timeout(queryTimeout).maxConcurrency(maxConcurrent).build());
+    Engine engine = new Engine(promql.engine().maxConcurrency(maxConcurrent).build());
     EndpointQueryable defaults =
         new EndpointQueryable(endpointSet, options.defaults());
     PrometheusApi api = PrometheusApi.builder(engine, defaults)

@@ -32,7 +32,8 @@ class QueryOptionsTest {
     QueryCommand defaults = new QueryCommand();
     new CommandLine(defaults).parseArgs();
     assertTrue(defaults.partialResponse());
-    assertEquals(Duration.ofMinutes(2), defaults.queryTimeout);
+    assertEquals(Duration.ofMinutes(2), defaults.promql.timeout());
+    assertEquals(Duration.ofMinutes(5), defaults.promql.lookbackDelta());
     assertEquals(20, defaults.maxConcurrent);
     assertEquals(Duration.ofSeconds(1), defaults.defaultStep);
     assertEquals(Duration.ofMinutes(5), defaults.sdInterval);
