@@ -19,8 +19,12 @@ import java.util.Arrays;
  * {@link CounterResets} across all the series' selected chunks, as Thanos reads it, and re-encoded:
  * its chunks then cover the times of the samples they hold, which include each chunk's first raw
  * sample before its first window. The average divides each window's sum by its count.
+ *
+ * <p>Public so that readers of downsampled chunks from elsewhere (a StoreAPI client, say) read
+ * them exactly as a local block is read: they present their chunks as a cursor (XOR or
+ * {@code AGGREGATE} chunks) and wrap it in this one.
  */
-final class AggregateCursor implements ChunkSeriesCursor {
+public final class AggregateCursor implements ChunkSeriesCursor {
   private final ChunkSeriesCursor inner;
   private final Aggregation aggregation;
   private final String description;
@@ -42,7 +46,10 @@ final class AggregateCursor implements ChunkSeriesCursor {
   private long[] maxTimes = new long[16];
   private int count;
 
-  AggregateCursor(ChunkSeriesCursor inner, Aggregation aggregation, String description) {
+  /**
+   * @param description names the source in error messages, e.g. a block or an endpoint
+   */
+  public AggregateCursor(ChunkSeriesCursor inner, Aggregation aggregation, String description) {
     this.inner = inner;
     this.aggregation = aggregation;
     this.description = description;

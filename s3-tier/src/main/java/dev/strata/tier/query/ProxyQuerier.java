@@ -34,8 +34,9 @@ import java.util.function.Function;
  * with an {@link EndpointException} naming it. Warnings the endpoints send are in {@link
  * #warnings()} too.
  *
- * <p>Series carry raw chunks only: downsampled aggregates are asked for but not read back. Not
- * thread-safe, as every querier; the endpoints are read on the set's threads.
+ * <p>Series carry raw chunks where the endpoints send them; downsampled data is read as the
+ * aggregation the request's aggregates imply ({@link StoreClient#aggregationFor}): the one
+ * aggregate asked for, or the average for count and sum. Not thread-safe, as every querier; the endpoints are read on the set's threads.
  */
 public final class ProxyQuerier implements Querier {
   private final EndpointSet endpoints;

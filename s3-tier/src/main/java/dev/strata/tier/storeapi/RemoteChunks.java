@@ -9,8 +9,9 @@ import dev.strata.tsdb.storage.SampleIterator;
 import java.util.List;
 
 /**
- * The raw chunks of one series received from a StoreAPI endpoint, decoded only when read. Chunks
- * without a raw part (downsampled aggregates) are not raw data and are left out.
+ * The raw chunks of one series received from a StoreAPI endpoint, decoded only when read. Only
+ * for series whose chunks are all raw: a series holding downsampled chunks is read through
+ * {@link AggregatedChunks} instead, so the filter below never drops a chunk there.
  */
 final class RemoteChunks implements ChunkIterator, ChunkListSamples.Chunks {
   private final List<AggrChunk> chunks;

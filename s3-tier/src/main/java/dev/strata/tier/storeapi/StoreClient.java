@@ -1,5 +1,7 @@
 package dev.strata.tier.storeapi;
 
+import dev.strata.downsample.Aggregation;
+import dev.strata.tier.storeapi.proto.Aggr;
 import dev.strata.tier.storeapi.proto.LabelNamesRequest;
 import dev.strata.tier.storeapi.proto.LabelNamesResponse;
 import dev.strata.tier.storeapi.proto.LabelValuesRequest;
@@ -17,6 +19,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -119,8 +122,46 @@ public final class StoreClient implements Querier {
    * @throws StoreApiException when the endpoint fails or rejects the call, also while iterating
    */
   public SeriesSet select(SeriesRequest request) {
+    return select(request, aggregationFor(request.getAggregatesList()));
+  }
+
+  /**
+   * Streams the series of a full request, reading {@code aggregation} from downsampled chunks
+   * (raw chunks are read as they are). The request must ask for the aggregates it needs.
+   *
+   * @throws StoreApiException when the endpoint fails or rejects the call, also while iterating
+   */
+  public SeriesSet select(SeriesRequest request, Aggregation aggregation) {
+    Objects.requireNonNull(aggregation, "aggregation");
     Iterator<SeriesResponse> frames = call("Series", () -> stub.series(request));
-    return new RemoteSeriesSet(failingAs("Series", frames), warnings::add, mint, maxt);
+    return new RemoteSeriesSet(
+        failingAs("Series", frames), warnings::add, mint, maxt, aggregation, endpoint);
+  }
+
+  /**
+   * What to read from downsampled chunks sent for a request asking for {@code aggregates}: the
+   * one aggregate asked for alone, otherwise the average (sum / count), which is what a request
+   * asking for none, or for count and sum, gets. This matches how Thanos's querier chooses
+   * the aggregates from the PromQL function ({@link Aggregation#forFunction}).
+   */
+  public static Aggregation aggregationFor(Collection<Aggr> aggregates) {
+    if (aggregates.size() != 1) {
+      return Aggregation.AVERAGE;
+    }
+    switch (aggregates.iterator().next()) {
+      case COUNT:
+        return Aggregation.COUNT;
+      case SUM:
+        return Aggregation.SUM;
+      case MIN:
+        return Aggregation.MIN;
+      case MAX:
+        return Aggregation.MAX;
+      case COUNTER:
+        return Aggregation.COUNTER;
+      default:
+        return Aggregation.AVERAGE;
+    }
   }
 
   /** @throws StoreApiException when the endpoint fails or rejects the call */

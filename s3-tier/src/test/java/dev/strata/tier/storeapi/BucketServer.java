@@ -76,6 +76,11 @@ final class BucketServer implements AutoCloseable {
     return InfoGrpc.newBlockingStub(channel).info(InfoRequest.getDefaultInstance());
   }
 
+  /** The server's {@code host:port}. */
+  String target() {
+    return target;
+  }
+
   StoreClient client(long mint, long maxt) {
     return StoreClient.connect(target, mint, maxt);
   }

@@ -47,7 +47,8 @@ class StoreSeriesFramesTest {
     }
 
     SeriesSet set =
-        new RemoteSeriesSet(frames.iterator(), w -> { }, 0, CHUNKS * 1000);
+        new RemoteSeriesSet(frames.iterator(), w -> { }, 0, CHUNKS * 1000,
+            dev.strata.downsample.Aggregation.AVERAGE, "test");
     assertTrue(set.next());
     assertEquals(labels, set.at().labels());
     ChunkIterator chunks = set.at().chunks();
