@@ -1,6 +1,7 @@
 package dev.strata.tier.query;
 
 import dev.strata.downsample.AggrType;
+import dev.strata.downsample.Aggregation;
 import dev.strata.promql.Queryable;
 import dev.strata.promql.SelectHints;
 import dev.strata.tsdb.dedup.DedupSeriesSet;
@@ -52,24 +53,9 @@ public final class EndpointQueryable implements Queryable {
 
   /** The aggregates Thanos's querier asks of downsampled data for {@code function} (or null). */
   public static Set<AggrType> aggregates(String function) {
-    String f = function == null ? "" : function;
-    if (f.equals("min") || f.startsWith("min_")) {
-      return EnumSet.of(AggrType.MIN);
-    }
-    if (f.equals("max") || f.startsWith("max_")) {
-      return EnumSet.of(AggrType.MAX);
-    }
-    if (f.equals("count") || f.startsWith("count_")) {
-      return EnumSet.of(AggrType.COUNT);
-    }
-    // A plain sum wants the samples themselves, hence count and sum below.
-    if (f.startsWith("sum_")) {
-      return EnumSet.of(AggrType.SUM);
-    }
-    if (DedupSeriesSet.adjustsCounters(f)) {
-      return EnumSet.of(AggrType.COUNTER);
-    }
-    return EnumSet.of(AggrType.COUNT, AggrType.SUM);
+    // One mapping from function to aggregation, the downsample module's, for asking and reading.
+    AggrType stored = Aggregation.forFunction(function).stored();
+    return stored == null ? EnumSet.of(AggrType.COUNT, AggrType.SUM) : EnumSet.of(stored);
   }
 
   private Querier open(long mint, long maxt, ProxyRequest r, boolean adjustCounters) {
