@@ -1,5 +1,6 @@
 package dev.strata.tsdb.dedup;
 
+import dev.strata.tsdb.storage.ArraySamples;
 import dev.strata.tsdb.storage.ChunkIterator;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.Series;

@@ -143,41 +143,4 @@ public final class ChunkListSamples implements SampleIterator {
     }
     return new ArraySamples(sortedT, sortedV, n);
   }
-
-  /** Samples held in arrays; duplicates are skipped by the caller. */
-  private static final class ArraySamples implements SampleIterator {
-    private final long[] ts;
-    private final double[] vs;
-    private final int n;
-    private int i = -1;
-
-    ArraySamples(long[] ts, double[] vs, int n) {
-      this.ts = ts;
-      this.vs = vs;
-      this.n = n;
-    }
-
-    @Override
-    public boolean next() {
-      return ++i < n;
-    }
-
-    @Override
-    public boolean seek(long target) {
-      while (i < n && (i < 0 || ts[i] < target)) {
-        i++;
-      }
-      return i < n;
-    }
-
-    @Override
-    public long t() {
-      return ts[i];
-    }
-
-    @Override
-    public double v() {
-      return vs[i];
-    }
-  }
 }

@@ -3,6 +3,7 @@ package dev.strata.tsdb.dedup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.tsdb.storage.ArraySamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,13 @@
-package dev.strata.tsdb.dedup;
+package dev.strata.tsdb.storage;
 
-import dev.strata.tsdb.storage.SampleIterator;
 
 /**
- * The samples of one replica held in arrays, timestamps strictly increasing. The penalty algorithm
- * seeks its replicas once per output sample, mostly a short way ahead, so {@link #seek} first
- * looks at the next few samples and only then searches the rest by halving.
+ * Samples held in arrays, timestamps in order (equal ones allowed: a reader may skip them). Seeks
+ * are mostly a short way ahead (the penalty deduplication seeks its replicas once per output
+ * sample), so {@link #seek} first looks at the next few samples and only then searches the rest
+ * by halving.
  */
-final class ArraySamples implements SampleIterator {
+public final class ArraySamples implements SampleIterator {
   private static final int LINEAR_STEPS = 8;
 
   private final long[] ts;
@@ -16,7 +16,7 @@ final class ArraySamples implements SampleIterator {
   private int i = -1;
 
   /** The first {@code n} samples of the arrays, which are read, not copied. */
-  ArraySamples(long[] ts, double[] vs, int n) {
+  public ArraySamples(long[] ts, double[] vs, int n) {
     this.ts = ts;
     this.vs = vs;
     this.n = n;
