@@ -5,6 +5,7 @@ import dev.strata.tsdb.chunkenc.ChunkEncoding;
 import dev.strata.tsdb.chunkenc.XorChunkIterator;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.ChunkList;
 import dev.strata.tsdb.storage.ChunkListSamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.Series;
@@ -34,7 +35,16 @@ final class PrometheusSeries implements Series {
 
   @Override
   public SampleIterator samples() {
-    return new ChunkListSamples(new ChunkListSamples.Chunks() {
+    return new ChunkListSamples(list(), mint, maxt);
+  }
+
+  @Override
+  public ChunkIterator chunks() {
+    return list().iterator();
+  }
+
+  private ChunkList list() {
+    return new ChunkList() {
       @Override
       public int size() {
         return chunks.size();
@@ -50,47 +60,20 @@ final class PrometheusSeries implements Series {
         return chunks.get(i).getMaxTimeMs();
       }
 
-      @Override
-      public SampleIterator decode(int i) {
-        return PrometheusSeries.decode(chunks.get(i));
-      }
-    }, mint, maxt);
-  }
-
-  @Override
-  public ChunkIterator chunks() {
-    return new ChunkIterator() {
-      private int i = -1;
-
-      @Override
-      public boolean next() {
-        return ++i < chunks.size();
-      }
-
-      @Override
-      public long minTime() {
-        return chunks.get(i).getMinTimeMs();
-      }
-
-      @Override
-      public long maxTime() {
-        return chunks.get(i).getMaxTimeMs();
-      }
-
       /** Prometheus's encoding byte: the remote read enum has the same numbers. */
       @Override
-      public byte encoding() {
+      public byte encoding(int i) {
         return (byte) chunks.get(i).getTypeValue();
       }
 
       @Override
-      public byte[] bytes() {
+      public byte[] bytes(int i) {
         return chunks.get(i).getData().toByteArray();
       }
 
       @Override
-      public SampleIterator samples() {
-        return decode(chunks.get(i));
+      public SampleIterator decode(int i) {
+        return PrometheusSeries.decode(chunks.get(i));
       }
     };
   }

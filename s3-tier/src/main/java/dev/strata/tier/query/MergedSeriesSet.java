@@ -3,6 +3,7 @@ package dev.strata.tier.query;
 import dev.strata.tier.query.SeriesStream.StoreSeries;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.ChunkList;
 import dev.strata.tsdb.storage.ChunkListSamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.Series;
@@ -113,7 +114,7 @@ final class MergedSeriesSet implements SeriesSet {
   }
 
   /** One merged series. */
-  private static final class MergedSeries implements Series, ChunkListSamples.Chunks {
+  private static final class MergedSeries implements Series, ChunkList {
     private final Labels labels;
     private final List<StoreChunk> chunks;
     private final long mint;
@@ -138,39 +139,17 @@ final class MergedSeriesSet implements SeriesSet {
 
     @Override
     public ChunkIterator chunks() {
-      return new ChunkIterator() {
-        private int i = -1;
+      return iterator();
+    }
 
-        @Override
-        public boolean next() {
-          return ++i < chunks.size();
-        }
+    @Override
+    public byte encoding(int i) {
+      return chunks.get(i).encoding();
+    }
 
-        @Override
-        public long minTime() {
-          return chunks.get(i).minTime();
-        }
-
-        @Override
-        public long maxTime() {
-          return chunks.get(i).maxTime();
-        }
-
-        @Override
-        public byte encoding() {
-          return chunks.get(i).encoding();
-        }
-
-        @Override
-        public byte[] bytes() {
-          return chunks.get(i).data().clone();
-        }
-
-        @Override
-        public SampleIterator samples() {
-          return chunks.get(i).samples();
-        }
-      };
+    @Override
+    public byte[] bytes(int i) {
+      return chunks.get(i).data().clone();
     }
 
     @Override
