@@ -18,8 +18,17 @@ import java.util.Map;
  * blocks it uploaded) apart from the rest.
  */
 final class StoreChunk {
-  private static final Comparator<StoreChunk> BY_TIME =
-      Comparator.comparingLong(StoreChunk::minTime).thenComparingLong(StoreChunk::maxTime);
+  /**
+   * Thanos's order of a merged series' chunks ({@code AggrChunk.Compare}): by first, then last
+   * timestamp, then by encoding, then by their bytes, the greater first. The order decides which
+   * replica deduplication starts from when replicas' chunks cover the same span, so it must not
+   * depend on which store answered first.
+   */
+  private static final Comparator<StoreChunk> THANOS_ORDER =
+      Comparator.comparingLong(StoreChunk::minTime)
+          .thenComparingLong(StoreChunk::maxTime)
+          .thenComparingInt(StoreChunk::encoding)
+          .thenComparing((x, y) -> Arrays.compareUnsigned(y.data, x.data));
 
   private final long minTime;
   private final long maxTime;
@@ -33,6 +42,11 @@ final class StoreChunk {
     this.encoding = encoding;
     this.data = data;
     this.hash = Xxh64.hash(data, 0, data.length);
+  }
+
+  /** A chunk of {@code data}, not copied. */
+  static StoreChunk of(long minTime, long maxTime, byte encoding, byte[] data) {
+    return new StoreChunk(minTime, maxTime, encoding, data);
   }
 
   /** Copies the chunks of a series out of the iterator. */
@@ -80,7 +94,8 @@ final class StoreChunk {
 
   /**
    * The chunks of several pieces of one series (from several stores) as one list in time order,
-   * each chunk sent more than once kept once, as Thanos's proxy merges them.
+   * each chunk sent more than once kept once, as Thanos's proxy merges them. The result does not
+   * depend on the order of the pieces.
    */
   static List<StoreChunk> merge(List<List<StoreChunk>> pieces) {
     if (pieces.size() == 1) {
@@ -88,7 +103,7 @@ final class StoreChunk {
     }
     List<StoreChunk> all = new ArrayList<>();
     pieces.forEach(all::addAll);
-    all.sort(BY_TIME); // stable: of chunks with equal times, the first store's come first
+    all.sort(THANOS_ORDER);
     Map<Long, List<StoreChunk>> seen = new HashMap<>();
     List<StoreChunk> out = new ArrayList<>(all.size());
     for (StoreChunk c : all) {

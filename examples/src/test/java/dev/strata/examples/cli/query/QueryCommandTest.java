@@ -74,8 +74,8 @@ class QueryCommandTest {
 
   @BeforeAll
   static void start() throws Exception {
-    a = store("a", "c1", "a", "requests_total", true, null);
-    b = store("b", "c1", "b", "requests_total", false, bFailing);
+    a = store("a", "c1", "a", "requests_total", 0, true, null);
+    b = store("b", "c1", "b", "requests_total", 1, false, bFailing);
     sdFile = tmp.resolve("targets.yml");
     writeTargets(a, b);
     query = ServerProcess.start("strata query", ChildJvm.command(tmp.resolve("child-tmp"),
@@ -98,15 +98,16 @@ class QueryCommandTest {
   }
 
   /**
-   * A counter sampled every 15 s from T0 for 20 minutes, its value the sample's index, served
-   * with {@code {cluster, replica}}; with {@code gap}, minutes 5 to 15 are missing.
+   * A counter sampled every 15 s from T0 for 20 minutes, its value the sample's index, from the
+   * sample {@code first} on, served with {@code {cluster, replica}}; with {@code gap}, minutes 5 to
+   * 15 are missing.
    */
   private static StoreApiServer store(String dir, String cluster, String replica, String metric,
-      boolean gap, AtomicBoolean failing) throws Exception {
+      int first, boolean gap, AtomicBoolean failing) throws Exception {
     Tsdb db = TestTsdb.open(tmp.resolve(dir));
     opened.add(db);
     Appender app = db.appender();
-    for (int i = 0; i < SAMPLES; i++) {
+    for (int i = first; i < SAMPLES; i++) {
       if (!gap || i < 20 || i >= 60) {
         app.append(Labels.of("__name__", metric, "job", "api"), T0 + i * STEP, i);
       }
@@ -202,12 +203,13 @@ class QueryCommandTest {
   void instantQueriesAreDeduplicatedUnlessAskedNotTo() throws Exception {
     String end = seconds(T0 + SAMPLES * STEP);
     String count = "count_over_time(requests_total[30m])";
-    // Thanos's penalty algorithm: while on a, b is sought 30 s (twice the interval) past the
-    // last sample, so at a's gap b takes over two samples late (the 21st and 22nd are lost).
+    // Thanos's penalty algorithm starts from the replica whose chunk starts first, a (b starts
+    // 15 s later). While on a, b is sought 30 s (twice the interval) past the last sample, so at
+    // a's gap b takes over two samples late (the 21st and 22nd are lost), and keeps the rest.
     assertEquals(Map.of(series("cluster", "c1", "job", "api"), List.of("78")),
         results(api("/api/v1/query", "query", count, "time", end)));
     assertEquals(Map.of(series("cluster", "c1", "job", "api", "replica", "a"), List.of("40"),
-            series("cluster", "c1", "job", "api", "replica", "b"), List.of("80")),
+            series("cluster", "c1", "job", "api", "replica", "b"), List.of("79")),
         results(api("/api/v1/query", "query", count, "time", end, "dedup", "false")));
     assertEquals(Map.of(series("__name__", "requests_total", "cluster", "c1", "job", "api"),
             List.of("79")),
@@ -358,7 +360,7 @@ class QueryCommandTest {
 
   @Test
   void anEndpointAddedToTheSdFileIsQueriedWithinSeconds() throws Exception {
-    StoreApiServer c = store("c", "c2", "a", "other_total", false, null);
+    StoreApiServer c = store("c", "c2", "a", "other_total", 0, false, null);
     writeTargets(a, b, c);
     awaitStores(address(c));
     JsonNode answer = api("/api/v1/query", "query", "other_total",
