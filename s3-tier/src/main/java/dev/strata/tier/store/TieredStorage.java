@@ -19,8 +19,10 @@ import java.util.Set;
 /**
  * A {@link Tsdb} with a bucket behind it: its blocks are shipped to the bucket ({@link #ship()},
  * or in the background with {@link #startShipping}), and {@link #querier} reads the database and
- * the bucket's blocks of the same external labels as one, so data the database no longer holds
+ * the bucket's raw blocks of the same external labels as one, so data the database no longer holds
  * (retention) is still answered from the bucket. Blocks present in both are read locally only.
+ * Downsampled copies a compactor added to the bucket are left out: they hold the same span again,
+ * as aggregates.
  *
  * <pre>{@code
  * try (Tsdb db = Tsdb.open(dir, TsdbOptions.defaults());
@@ -67,7 +69,8 @@ public final class TieredStorage implements AutoCloseable {
       BucketStoreOptions options, boolean uploadCompacted) throws IOException {
     Shipper shipper = Shipper.builder(db.directory(), bucket).externalLabels(externalLabels)
         .uploadCompacted(uploadCompacted).build();
-    BucketStore store = BucketStore.open(bucket, options, BlockFilter.externalLabels(externalLabels));
+    BucketStore store = BucketStore.open(bucket, options,
+        BlockFilter.externalLabels(externalLabels).and(BlockFilter.resolution(0)));
     store.sync();
     return new TieredStorage(db, shipper, store);
   }

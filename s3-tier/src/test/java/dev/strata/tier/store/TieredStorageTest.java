@@ -3,12 +3,17 @@ package dev.strata.tier.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.downsample.Downsampler;
+import dev.strata.downsample.Resolutions;
+import dev.strata.tier.block.BucketBlocks;
 import dev.strata.tier.objstore.Bucket;
 import dev.strata.tier.objstore.FilesystemBucket;
 import dev.strata.tier.testing.TestTsdb;
 import dev.strata.tsdb.Tsdb;
+import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
+import dev.strata.tsdb.block.ThanosMeta;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Querier;
@@ -39,6 +44,15 @@ class TieredStorageTest {
             assertEquals(TestTsdb.expected(written, 0, 10 * H, q), TestTsdb.read(querier, q));
           }
         }
+      }
+      // A compactor added 5m copies of the blocks: they are not read again as raw data.
+      for (var d : BlockDirectories.list(dir)) {
+        BlockMeta fiveMinutes = Downsampler.downsample(Block.open(d.path()), Resolutions.FIVE_MINUTES,
+            tmp.path().resolve("downsampled"));
+        new BucketBlocks(bucket).upload(
+            tmp.path().resolve("downsampled").resolve(fiveMinutes.ulid().toString()),
+            new ThanosMeta(Map.of("cluster", "eu"), ThanosMeta.RESOLUTION_5M,
+                ThanosMeta.SOURCE_COMPACTOR));
       }
       // Retention took the local blocks; the bucket still answers for them.
       for (var d : BlockDirectories.list(dir)) {
