@@ -1,6 +1,7 @@
 package dev.strata.examples.server;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,11 +9,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server running as a child process for an end-to-end test, with its standard output and error
- * in a log file; stopped by its PID, gracefully (SIGTERM), then forcibly.
+ * A server running as a child process (the demo's store gateway and querier, an end-to-end test's
+ * servers), with its standard output and error in a log file; stopped by its PID, gracefully
+ * (SIGTERM), then forcibly. A child that exits or does not come up in time is an {@link
+ * IllegalStateException} carrying its log.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -28,8 +33,27 @@ public final class ServerProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /**
+   * {@code java <flags> -cp <this JVM's class path> <mainClass> <args...>}: a second JVM running
+   * this program, with the JVM flags Strata needs ({@code --add-...}) as this one has them.
+   */
+  public static List<String> javaCommand(String mainClass, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    return cmd;
+  }
+
   /** Starts {@code command} with stdout and stderr in {@code log}. */
-  public static ServerProcess start(String name, java.util.List<String> command, Path log) throws IOException {
+  public static ServerProcess start(String name, List<String> command, Path log) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ServerProcess(name, p, log);
   }
@@ -59,7 +83,7 @@ public final class ServerProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(name + " was not ready within " + STARTUP + ":\n" + log());
+    throw new IllegalStateException(name + " was not ready within " + STARTUP + ":\n" + log());
   }
 
   /** Waits until the log has a line starting with {@code prefix}, and returns that line. */
@@ -74,12 +98,17 @@ public final class ServerProcess implements AutoCloseable {
       checkAlive();
       Thread.sleep(100);
     }
-    throw new AssertionError(name + " printed no line starting with " + prefix + ":\n" + log());
+    throw new IllegalStateException(name + " printed no line starting with " + prefix + ":\n" + log());
+  }
+
+  /** Whether the process still runs. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   private void checkAlive() {
     if (!process.isAlive()) {
-      throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
+      throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + log());
     }
   }
 
@@ -96,7 +125,7 @@ public final class ServerProcess implements AutoCloseable {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://[^:/\\s]+:(\\d+)")
         .matcher(awaitLogLine(prefix));
     if (!m.find()) {
-      throw new AssertionError(name + " named no port after " + prefix + ":\n" + log());
+      throw new IllegalStateException(name + " named no port after " + prefix + ":\n" + log());
     }
     return Integer.parseInt(m.group(1));
   }
@@ -106,7 +135,7 @@ public final class ServerProcess implements AutoCloseable {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(gRPC\\) on \\S+:(\\d+)")
         .matcher(awaitLogLine(prefix));
     if (!m.find()) {
-      throw new AssertionError(name + " named no gRPC port after " + prefix + ":\n" + log());
+      throw new IllegalStateException(name + " named no gRPC port after " + prefix + ":\n" + log());
     }
     return Integer.parseInt(m.group(1));
   }
