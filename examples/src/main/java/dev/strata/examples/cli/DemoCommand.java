@@ -1,6 +1,7 @@
 package dev.strata.examples.cli;
 
 import dev.strata.examples.data.NodeExporterSimulator;
+import dev.strata.examples.server.ServerLifecycle;
 import dev.strata.tier.objstore.Bucket;
 import dev.strata.tier.objstore.BucketConfig;
 import dev.strata.tier.objstore.CountingBucket;
@@ -40,7 +41,10 @@ import picocli.CommandLine.Option;
  * and a few queries. The data directory has Prometheus's layout: {@code promtool tsdb dump} reads
  * it. Last, the blocks are shipped to a bucket in Thanos's layout (a local directory, or S3 with
  * {@code --objstore.config-file}), local retention drops the older half, and the whole range is
- * queried again across the database and the bucket: the same samples come back.
+ * queried again across the database and the bucket: the same samples come back. Then the global
+ * view starts over both (a store gateway and a querier as child processes, the database served
+ * over the StoreAPI by this process) and PromQL queries go through the querier's HTTP API, one of
+ * them from 5-minute aggregates; with {@code --serve} it stays up for its UI.
  */
 @Command(
     name = "demo",
@@ -69,6 +73,19 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--objstore.config-file", paramLabel = "FILE",
       description = "Ship to this bucket instead (Thanos YAML, type S3 or FILESYSTEM); nothing in it is deleted.")
   Path objstoreConfig;
+
+  @Option(names = "--serve",
+      description = "Keep the global view (querier, store gateway, database) up until Ctrl-C, to open its UI.")
+  boolean serve;
+
+  // For tests of other parts of the demo: the global view is what takes longest.
+  @Option(names = "--no-global-view", hidden = true,
+      description = "Stop after the bucket's read-back, without the global view.")
+  boolean noGlobalView;
+
+  @Option(names = "--http-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+      description = "Where the demo's querier serves its HTTP API and UI (default: a free port on 127.0.0.1).")
+  String httpAddress;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -146,6 +163,20 @@ final class DemoCommand implements Callable<Integer> {
       queries(out, db, end);
     }
     new DemoTiering(out, err, dataDir, end, days, runId).run(bucket);
+    if (noGlobalView) {
+      return 0;
+    }
+    DemoGlobalView global = new DemoGlobalView(out, dataDir, objstoreConfig, bucketDir,
+        DemoTiering.externalLabels(runId), httpAddress);
+    ServerLifecycle lifecycle = new ServerLifecycle("demo");
+    lifecycle.closeAtStop(global);
+    try {
+      global.start();
+      global.queries(end, days, scrapes);
+    } catch (Exception | Error e) {
+      global.close();
+      throw e;
+    }
     out.printf("%nThe directory is in Prometheus's layout; try: promtool tsdb list %s%n", dataDir);
     out.printf("Query it with PromQL, as Grafana or promtool query would: ./strata serve"
         + " --storage.tsdb.path=%s --web.listen-address=127.0.0.1:9090%n"
@@ -155,6 +186,16 @@ final class DemoCommand implements Callable<Integer> {
     if (objstoreConfig == null) {
       out.printf("The bucket is in Thanos's layout; try: ./strata bucket ls --objstore.config-file="
           + "<(printf 'type: FILESYSTEM\\nconfig: {directory: %s}\\n')%n", bucketDir);
+    }
+    out.printf("The global view's UI: %s%n",
+        global.graphLink("sum by (region) (rate(node_cpu_seconds_total{mode=\"user\"}[5m]))", days));
+    if (serve) {
+      out.printf("Serving until Ctrl-C (./strata demo without --serve stops here).%n");
+      out.flush();
+      lifecycle.awaitStop();
+    } else {
+      global.close();
+      out.printf("(./strata demo --serve keeps it up.)%n");
     }
     return 0;
   }
@@ -175,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
     String name = entry.getFileName().toString();
     return name.equals("wal") || name.equals("lock") || Ulid.tryParse(name).isPresent() || name.contains(".tmp")
         || name.equals("thanos") || name.startsWith("thanos.shipper.json")
-        || name.equals(DemoTiering.CACHE_DIR);
+        || name.equals(DemoTiering.CACHE_DIR) || name.equals(DemoGlobalView.DIR);
   }
 
   // The filesystem bucket's hidden directory of uploads in progress, and blocks that carry the

@@ -1,11 +1,18 @@
 package dev.strata.examples.cli;
 
+import dev.strata.downsample.Downsampler;
+import dev.strata.downsample.Resolutions;
+import dev.strata.tier.block.BucketBlocks;
 import dev.strata.tier.objstore.CountingBucket;
 import dev.strata.tier.store.BucketStoreOptions;
 import dev.strata.tier.store.TieredStorage;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.TsdbOptions;
+import dev.strata.tsdb.block.Block;
+import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
+import dev.strata.tsdb.block.ThanosMeta;
+import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SampleIterator;
@@ -26,6 +33,9 @@ import java.util.Map;
 final class DemoTiering {
   /** Where the bucket blocks' index headers are kept, inside the data directory. */
   static final String CACHE_DIR = "bucket-cache";
+
+  /** Where the blocks' downsampled copies are written before they go to the bucket. */
+  static final String DOWNSAMPLE_DIR = "downsampled.tmp";
 
   private final PrintWriter out;
   private final PrintWriter err;
@@ -70,6 +80,7 @@ final class DemoTiering {
       long bytes = tiered.store().blocks().stream().mapToLong(b -> b.sizeBytes()).sum();
       out.printf("%nshipped %d blocks (%,d bytes) to bucket %s in %.1f s, external labels %s%n",
           shipped, bytes, bucket.name(), (System.nanoTime() - start) / 1e9, externalLabels);
+      uploadFiveMinuteCopies(db.blocks(), bucket, externalLabels);
     }
 
     Duration retention = Duration.ofHours(days * 24L / 2);
@@ -95,6 +106,32 @@ final class DemoTiering {
       out.printf("identical to the local read before shipping (%,d series, %,d samples, hash %016x)%n",
           before.series, before.samples, before.hash);
     }
+  }
+
+  /**
+   * Adds a 5-minute downsampled copy of every block to the bucket, as a compactor would, so that
+   * the global view can answer long ranges from aggregates. A compactor waits until a block spans
+   * 40 hours; the demo's data is too short for that, so it does not wait.
+   */
+  private void uploadFiveMinuteCopies(List<BlockMeta> blocks, CountingBucket bucket,
+      Map<String, String> externalLabels) throws IOException {
+    long start = System.nanoTime();
+    Path tmp = dataDir.resolve(DOWNSAMPLE_DIR);
+    BucketBlocks uploads = new BucketBlocks(bucket);
+    try {
+      for (BlockMeta meta : blocks) {
+        BlockMeta copy;
+        try (Block block = Block.open(BlockDirectories.path(dataDir, meta.ulid()))) {
+          copy = Downsampler.downsample(block, Resolutions.FIVE_MINUTES, tmp);
+        }
+        uploads.upload(BlockDirectories.path(tmp, copy.ulid()), new ThanosMeta(externalLabels,
+            ThanosMeta.RESOLUTION_5M, ThanosMeta.SOURCE_COMPACTOR));
+      }
+    } finally {
+      FileTrees.deleteRecursively(tmp);
+    }
+    out.printf("added 5m downsampled copies of the %d blocks to the bucket in %.1f s%n",
+        blocks.size(), (System.nanoTime() - start) / 1e9);
   }
 
   /** What a full read returned, summarised: any lost, added or changed sample changes it. */

@@ -1,14 +1,25 @@
 package dev.strata.examples.cli;
 
+import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.examples.server.ServerProcess;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.TsdbOptions;
+import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,13 +44,20 @@ class DemoCommandTest {
     assertTrue(out.contains("identical to the local read before shipping"), out);
     assertTrue(out.contains("./strata serve --storage.tsdb.path=" + dir), out);
     assertBusiestFirst(out);
+    // The global view answered across bucket and database (the demo checks the sample count).
+    assertTrue(out.contains("global view up in"), out);
+    assertTrue(out.contains("read across the bucket (older half) and the database"), out);
+    assertTrue(out.contains("max_source_resolution=auto:"), out);
+    assertTrue(out.contains("The global view's UI: http://127.0.0.1:"), out);
     // Run again: the earlier demo's data directory and bucket are replaced, not mixed in.
     String again = run("demo", "--data-dir", dir.toString(), "--bucket-dir", bucket.toString(),
         "--hosts", "2", "--days", "1");
     assertTrue(again.contains("identical to the local read before shipping"), again);
     try (var shipped = Files.list(bucket)) {
+      // Each block shipped, and its 5m copy.
       long bucketBlocks = shipped.filter(p -> p.getFileName().toString().length() == 26).count();
-      assertTrue(again.contains("shipped " + bucketBlocks + " blocks"), again + bucketBlocks);
+      assertTrue(again.contains("shipped " + bucketBlocks / 2 + " blocks"), again + bucketBlocks);
+      assertTrue(again.contains("copies of the " + bucketBlocks / 2 + " blocks"), again);
     }
     int blocks;
     try (Tsdb db = Tsdb.open(dir, TsdbOptions.builder().automaticCompaction(false).build())) {
@@ -77,6 +95,31 @@ class DemoCommandTest {
     assertTrue(Files.exists(dir.resolve("notes.txt")));
     assertTrue(refused.stderr().contains("holds files that are not an earlier demo"),
         refused.stderr());
+  }
+
+  @Test
+  void withServeTheGlobalViewStaysUpUntilStoppedAndTakesItsServersAlong() throws Exception {
+    List<ProcessHandle> servers;
+    try (ServerProcess demo = ServerProcess.start("strata demo --serve", ChildJvm.command(
+            tmp.resolve("child-tmp"), StrataCommand.class, "demo", "--serve",
+            "--data-dir", tmp.resolve("served").toString(),
+            "--bucket-dir", tmp.resolve("served-bucket").toString(), "--hosts", "1", "--days", "1"),
+        tmp.resolve("demo.log"))) {
+      demo.awaitLogLine("Serving until Ctrl-C");
+      int port = demo.awaitPort("The global view's UI: ");
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
+                  + URLEncoder.encode("count(node_load1)", StandardCharsets.UTF_8))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertTrue(answer.body().contains("\"value\":["), answer.body());
+      servers = ProcessHandle.of(demo.pid()).orElseThrow().descendants().collect(toList());
+      assertEquals(2, servers.size(), "the store gateway and the querier: " + servers);
+    }
+    // SIGTERM to the demo stopped its servers too.
+    for (ProcessHandle server : servers) {
+      server.onExit().get(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo deletes only what it can prove it created: directories it marked, holding only its own
  * output, and bucket blocks carrying the marked run's external labels. Everything else is refused
- * with a message naming the directory, and left exactly as it was.
+ * with a message naming the directory, and left exactly as it was. (The demo stops before its
+ * global view here: that writes only into the data directory, and DemoCommandTest covers it.)
  */
 class DemoDataSafetyTest {
   @TempDir Path tmp;
@@ -38,7 +39,7 @@ class DemoDataSafetyTest {
   private StrataCli.Result demo(Path data, Path bucket, String... more) {
     String[] args = Stream.concat(
         Stream.of("demo", "--data-dir", data.toString(), "--bucket-dir", bucket.toString(),
-            "--hosts", "1", "--days", "1"),
+            "--hosts", "1", "--days", "1", "--no-global-view"),
         Stream.of(more)).toArray(String[]::new);
     return StrataCli.run(args);
   }
