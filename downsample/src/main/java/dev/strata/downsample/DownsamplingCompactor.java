@@ -10,17 +10,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Downsampling and per-resolution retention over a directory of blocks laid out as a Thanos bucket
- * (every block of every resolution side by side), with the Thanos compactor's rules:
+ * (every block of every resolution side by side), with the Thanos compactor's rules ({@link
+ * DownsamplingRules}):
  *
  * <ul>
  *   <li>A raw block spanning at least 40 hours gets a 5-minute copy, a 5-minute block spanning at
@@ -131,38 +132,16 @@ public final class DownsamplingCompactor {
   /** The blocks one pass of downsampling would process now, ascending by ULID. */
   public List<Task> plan() throws IOException {
     List<Candidate> blocks = blocks();
-    Set<Ulid> fiveMinuteSources = new HashSet<>();
-    Set<Ulid> oneHourSources = new HashSet<>();
+    Map<Ulid, Path> dirs = new HashMap<>();
+    List<BlockMeta> metas = new ArrayList<>();
     for (Candidate b : blocks) {
-      long resolution = Downsampler.resolutionOf(b.meta);
-      if (resolution == Resolutions.FIVE_MINUTES) {
-        fiveMinuteSources.addAll(b.meta.compaction().sources());
-      } else if (resolution == Resolutions.ONE_HOUR) {
-        oneHourSources.addAll(b.meta.compaction().sources());
-      } else if (resolution != Resolutions.RAW) {
-        throw new IllegalStateException(
-            b.dir + ": unexpected downsampling resolution " + resolution + " ms");
-      }
+      dirs.put(b.meta.ulid(), b.dir);
+      metas.add(b.meta);
     }
     List<Task> tasks = new ArrayList<>();
-    for (Candidate b : blocks) {
-      if (Files.exists(b.dir.resolve(NO_DOWNSAMPLE_MARK))) {
-        continue;
-      }
-      long resolution = Downsampler.resolutionOf(b.meta);
-      long target = Resolutions.next(resolution);
-      if (target < 0) {
-        continue;
-      }
-      Set<Ulid> done = target == Resolutions.FIVE_MINUTES ? fiveMinuteSources : oneHourSources;
-      // As in Thanos, a block whose sources are all covered (or that lists none) is done.
-      if (done.containsAll(b.meta.compaction().sources())) {
-        continue;
-      }
-      if (b.meta.maxTime() - b.meta.minTime() < Resolutions.minSpanToDownsample(resolution)) {
-        continue;
-      }
-      tasks.add(new Task(b.dir, b.meta, target));
+    for (DownsamplingRules.Task t : DownsamplingRules.tasks(metas,
+        m -> Files.exists(dirs.get(m.ulid()).resolve(NO_DOWNSAMPLE_MARK)))) {
+      tasks.add(new Task(dirs.get(t.meta().ulid()), t.meta(), t.resolution()));
     }
     return tasks;
   }
@@ -183,14 +162,9 @@ public final class DownsamplingCompactor {
     long now = clock.getAsLong();
     List<Ulid> deleted = new ArrayList<>();
     for (Candidate b : blocks()) {
-      long keep = retention.of(Downsampler.resolutionOf(b.meta));
-      if (keep == 0) {
-        continue;
-      }
-      long end = b.meta.maxTime() / 1000 * 1000;
-      if (now > end + keep) {
+      if (DownsamplingRules.expired(b.meta, retention.of(Downsampler.resolutionOf(b.meta)), now)) {
         LOG.info("deleting block {}: it ended at {} ms, more than the {} ms retention of {} ago",
-            b.meta.ulid(), b.meta.maxTime(), keep,
+            b.meta.ulid(), b.meta.maxTime(), retention.of(Downsampler.resolutionOf(b.meta)),
             Resolutions.format(Downsampler.resolutionOf(b.meta)));
         BlockDirectories.delete(b.dir);
         deleted.add(b.meta.ulid());

@@ -76,8 +76,8 @@ public final class CompactionPlanner {
     return List.of();
   }
 
-  // The first run of blocks that overlap each other, if any.
-  private static List<BlockMeta> overlapping(List<BlockMeta> sorted) {
+  /** The first run of blocks that overlap each other, if any; {@code sorted} by first time. */
+  public static List<BlockMeta> overlapping(List<BlockMeta> sorted) {
     List<BlockMeta> run = new ArrayList<>();
     if (sorted.size() < 2) {
       return run;
@@ -123,7 +123,7 @@ public final class CompactionPlanner {
    * Groups consecutive blocks that lie inside the same aligned window of width {@code range};
    * blocks reaching past their window are left out.
    */
-  static List<List<BlockMeta>> splitByRange(List<BlockMeta> blocks, long range) {
+  public static List<List<BlockMeta>> splitByRange(List<BlockMeta> blocks, long range) {
     List<List<BlockMeta>> groups = new ArrayList<>();
     int i = 0;
     while (i < blocks.size()) {

@@ -12,8 +12,6 @@ import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.index.ChunkMetas;
 import dev.strata.tsdb.index.Postings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,7 +87,7 @@ public final class BlockVerifier {
       for (String rel : present.keySet()) {
         if (rel.equals(BlockFiles.INDEX) || rel.equals(BlockFiles.TOMBSTONES)
             || rel.startsWith(BlockFiles.CHUNKS + "/")) {
-          bytes += download(bucket, id + "/" + rel, dir.resolve(rel));
+          bytes += BucketBlocks.downloadObject(bucket, id + "/" + rel, dir.resolve(rel));
         }
       }
       BlockMetaFile.write(dir, meta);
@@ -124,12 +122,5 @@ public final class BlockVerifier {
       FileTrees.deleteRecursively(dir);
     }
     return new Report(id, problems, series, chunks, bytes);
-  }
-
-  private static long download(Bucket bucket, String key, Path to) throws IOException {
-    Files.createDirectories(to.getParent());
-    try (InputStream in = bucket.get(key); OutputStream out = Files.newOutputStream(to)) {
-      return in.transferTo(out);
-    }
   }
 }

@@ -48,7 +48,8 @@ public final class BucketBlocks {
     this(bucket, Clock.systemUTC());
   }
 
-  BucketBlocks(Bucket bucket, Clock clock) {
+  /** As {@link #BucketBlocks(Bucket)}, with the clock that dates marks and ages uploads. */
+  public BucketBlocks(Bucket bucket, Clock clock) {
     this.bucket = bucket;
     this.clock = clock;
   }
@@ -117,6 +118,38 @@ public final class BucketBlocks {
       return Optional.of(BlockMetaFile.decode(bucket.readAll(k), bucket.name() + "/" + k));
     } catch (ObjectNotFoundException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Downloads block {@code id} into {@code dir} (created): its data files, then its meta.json, so
+   * that a directory holding a meta.json holds the whole block. Markers are not downloaded.
+   *
+   * @return the bytes downloaded
+   * @throws ObjectNotFoundException if the block has no meta.json (absent, partial or being
+   *     deleted)
+   */
+  public long download(Ulid id, Path dir) throws IOException {
+    String metaKey = key(id, BlockFiles.META_JSON);
+    byte[] meta = bucket.readAll(metaKey); // first: a block without one is not there
+    long bytes = meta.length;
+    for (String rel : files(id).keySet()) {
+      if (rel.equals(BlockFiles.INDEX) || rel.equals(BlockFiles.TOMBSTONES)
+          || rel.startsWith(BlockFiles.CHUNKS + "/")) {
+        bytes += downloadObject(bucket, key(id, rel), dir.resolve(rel));
+      }
+    }
+    Files.createDirectories(dir.resolve(BlockFiles.CHUNKS)); // a block without chunks has one
+    Files.write(dir.resolve(BlockFiles.META_JSON), meta);
+    return bytes;
+  }
+
+  /** Downloads one object into {@code to}, creating its directory; returns its size. */
+  static long downloadObject(Bucket bucket, String key, Path to) throws IOException {
+    Files.createDirectories(to.getParent());
+    try (java.io.InputStream in = bucket.get(key);
+        java.io.OutputStream out = Files.newOutputStream(to)) {
+      return in.transferTo(out);
     }
   }
 

@@ -1,0 +1,172 @@
+package dev.strata.tier.compact;
+
+import dev.strata.downsample.Resolutions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a {@link BucketCompactor} does, immutable; built with {@link #builder}. The defaults are
+ * Thanos v0.34's: consistency delay 30m, delete delay 48h, downsampling on, every resolution kept
+ * for ever, no deduplication, no vertical compaction.
+ */
+public final class CompactorOptions {
+  private final Path scratchDir;
+  private final Set<String> replicaLabels;
+  private final boolean verticalCompaction;
+  private final boolean downsampling;
+  private final Duration consistencyDelay;
+  private final Duration deleteDelay;
+  private final Duration retentionRaw;
+  private final Duration retentionFiveMinutes;
+  private final Duration retentionOneHour;
+  private final Clock clock;
+
+  private CompactorOptions(Builder b) {
+    this.scratchDir = b.scratchDir;
+    this.replicaLabels = Set.copyOf(b.replicaLabels);
+    this.verticalCompaction = b.verticalCompaction;
+    this.downsampling = b.downsampling;
+    this.consistencyDelay = b.consistencyDelay;
+    this.deleteDelay = b.deleteDelay;
+    this.retentionRaw = b.retentionRaw;
+    this.retentionFiveMinutes = b.retentionFiveMinutes;
+    this.retentionOneHour = b.retentionOneHour;
+    this.clock = b.clock;
+  }
+
+  /** Options with {@code scratchDir} as the local space blocks are downloaded to and built in. */
+  public static Builder builder(Path scratchDir) {
+    return new Builder(scratchDir);
+  }
+
+  public Path scratchDir() {
+    return scratchDir;
+  }
+
+  /** Labels that tell HA replicas apart: dropped from the groups, so replicas compact together. */
+  public Set<String> replicaLabels() {
+    return replicaLabels;
+  }
+
+  /** Whether overlapping blocks of a group are merged (otherwise they halt the compactor). */
+  public boolean verticalCompaction() {
+    return verticalCompaction;
+  }
+
+  public boolean downsampling() {
+    return downsampling;
+  }
+
+  /** How old a block (by its ULID's time) must be before it is used, unless a compactor made it. */
+  public Duration consistencyDelay() {
+    return consistencyDelay;
+  }
+
+  /** How long a block marked for deletion stays, for readers that still have it open. */
+  public Duration deleteDelay() {
+    return deleteDelay;
+  }
+
+  /** The retention of blocks of {@code resolution}, in milliseconds; 0 keeps them for ever. */
+  public long retentionMillis(long resolution) {
+    if (resolution == Resolutions.RAW) {
+      return retentionRaw.toMillis();
+    }
+    if (resolution == Resolutions.FIVE_MINUTES) {
+      return retentionFiveMinutes.toMillis();
+    }
+    return retentionOneHour.toMillis();
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Builds {@link CompactorOptions}. */
+  public static final class Builder {
+    private final Path scratchDir;
+    private Set<String> replicaLabels = Set.of();
+    private boolean verticalCompaction;
+    private boolean downsampling = true;
+    private Duration consistencyDelay = Duration.ofMinutes(30);
+    private Duration deleteDelay = Duration.ofHours(48);
+    private Duration retentionRaw = Duration.ZERO;
+    private Duration retentionFiveMinutes = Duration.ZERO;
+    private Duration retentionOneHour = Duration.ZERO;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Path scratchDir) {
+      this.scratchDir = Objects.requireNonNull(scratchDir, "scratchDir");
+    }
+
+    public Builder replicaLabels(Set<String> value) {
+      this.replicaLabels = Objects.requireNonNull(value, "replicaLabels");
+      return this;
+    }
+
+    public Builder verticalCompaction(boolean value) {
+      this.verticalCompaction = value;
+      return this;
+    }
+
+    public Builder downsampling(boolean value) {
+      this.downsampling = value;
+      return this;
+    }
+
+    public Builder consistencyDelay(Duration value) {
+      this.consistencyDelay = nonNegative(value, "consistency delay");
+      return this;
+    }
+
+    public Builder deleteDelay(Duration value) {
+      this.deleteDelay = nonNegative(value, "delete delay");
+      return this;
+    }
+
+    /** Retention per resolution; {@link Duration#ZERO} keeps blocks of that resolution. */
+    public Builder retention(Duration raw, Duration fiveMinutes, Duration oneHour) {
+      this.retentionRaw = nonNegative(raw, "raw retention");
+      this.retentionFiveMinutes = nonNegative(fiveMinutes, "5m retention");
+      this.retentionOneHour = nonNegative(oneHour, "1h retention");
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if downsampling is on and a retention would delete blocks
+     *     before they can be downsampled (raw under 40h, 5m under 10d), as Thanos refuses it
+     */
+    public CompactorOptions build() {
+      if (downsampling) {
+        if (!retentionRaw.isZero()
+            && retentionRaw.toMillis() < Resolutions.MIN_SPAN_FOR_FIVE_MINUTES) {
+          throw new IllegalArgumentException("raw retention of " + retentionRaw.toHours()
+              + "h is under 40h: raw blocks would be deleted before they span the 40h needed to"
+              + " downsample them to 5m; raise it or disable downsampling");
+        }
+        if (!retentionFiveMinutes.isZero()
+            && retentionFiveMinutes.toMillis() < Resolutions.MIN_SPAN_FOR_ONE_HOUR) {
+          throw new IllegalArgumentException("5m retention of " + retentionFiveMinutes.toDays()
+              + "d is under 10d: 5m blocks would be deleted before they span the 10d needed to"
+              + " downsample them to 1h; raise it or disable downsampling");
+        }
+      }
+      return new CompactorOptions(this);
+    }
+
+    private static Duration nonNegative(Duration d, String what) {
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(what + " " + d + " is negative");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.strata.tier.compact;
+
+import dev.strata.tier.block.BucketBlocks;
+import dev.strata.tsdb.block.Block;
+import dev.strata.tsdb.block.BlockDirectories;
+import dev.strata.tsdb.block.BlockMeta;
+import dev.strata.tsdb.block.ThanosMeta;
+import dev.strata.tsdb.block.Ulid;
+import dev.strata.tsdb.block.UlidGenerator;
+import dev.strata.tsdb.compact.BlockWriter;
+import dev.strata.tsdb.fileutil.FileTrees;
+import dev.strata.tsdb.storage.BlockReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compacts one group on the bucket until Thanos's planner has nothing left to merge. Each
+ * compaction downloads its sources into the scratch directory, writes the merged block with core's
+ * block writer, reads it back whole (every CRC), uploads it ({@code meta.json} last), and only then
+ * marks the sources for deletion. A crash at any point leaves either the sources alone (the next
+ * pass compacts them again), or the new block beside its unmarked sources, which the next pass
+ * finds redundant and marks ({@link #markRedundant}).
+ */
+final class GroupCompactor {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCompactor.class);
+  private static final long HOUR = 3_600_000L;
+
+  /** Thanos's compaction ranges: 1h (the unit), then 2h, 8h, 2d and 14d blocks. */
+  static final long[] RANGES = {HOUR, 2 * HOUR, 8 * HOUR, 48 * HOUR, 336 * HOUR};
+
+  private final BucketBlocks bucket;
+  private final Path scratch;
+  private final boolean verticalCompaction;
+  private final UlidGenerator ulids;
+  private final ThanosPlanner planner = new ThanosPlanner(RANGES);
+
+  GroupCompactor(BucketBlocks bucket, Path scratch, boolean verticalCompaction,
+      UlidGenerator ulids) {
+    this.bucket = bucket;
+    this.scratch = scratch;
+    this.verticalCompaction = verticalCompaction;
+    this.ulids = ulids;
+  }
+
+  /** What compacting a group did. */
+  record Outcome(List<BlockMeta> blocks, List<BlockMeta> created, List<Ulid> marked,
+      long bytesDownloaded, long bytesUploaded) {}
+
+  /**
+   * Compacts {@code group} until the planner finds nothing to merge.
+   *
+   * @param noCompact blocks the planner must leave alone
+   * @return the group's blocks afterwards, what was created and marked
+   * @throws CompactionHaltedException if blocks overlap and vertical compaction is off
+   */
+  Outcome compact(CompactionGroup group, Predicate<Ulid> noCompact) throws IOException {
+    List<BlockMeta> blocks = new ArrayList<>(group.blocks());
+    List<BlockMeta> created = new ArrayList<>();
+    List<Ulid> marked = new ArrayList<>(markRedundant(blocks));
+    long down = 0;
+    long up = 0;
+    while (true) {
+      if (!verticalCompaction) {
+        checkNoOverlap(group, blocks);
+      }
+      List<BlockMeta> plan = planner.plan(blocks, noCompact);
+      if (plan.isEmpty()) {
+        return new Outcome(blocks, created, marked, down, up);
+      }
+      Path dir = scratch.resolve(group.key());
+      FileTrees.deleteRecursively(dir);
+      Files.createDirectories(dir);
+      try {
+        long started = System.nanoTime();
+        for (BlockMeta source : plan) {
+          down += bucket.download(source.ulid(), dir.resolve(source.ulid().toString()));
+        }
+        LOG.info("group {}: downloaded {} blocks ({} MiB) to compact", group, plan.size(),
+            down >> 20);
+        Optional<BlockMeta> merged = merge(dir, plan);
+        BlockMeta uploaded = null;
+        if (merged.isPresent()) {
+          Path mergedDir = BlockDirectories.path(dir, merged.get().ulid());
+          verify(mergedDir);
+          up += FileTrees.size(mergedDir);
+          uploaded = bucket.upload(mergedDir, new ThanosMeta(group.labels(), group.resolution(),
+              ThanosMeta.SOURCE_COMPACTOR));
+          created.add(uploaded);
+        }
+        for (BlockMeta source : plan) {
+          bucket.markForDeletion(source.ulid(), uploaded == null
+              ? "compacted: nothing of the block was left"
+              : "compacted into " + uploaded.ulid());
+          marked.add(source.ulid());
+        }
+        blocks.removeAll(plan);
+        if (uploaded != null) {
+          blocks.add(uploaded);
+          blocks.sort(Comparator.comparingLong(BlockMeta::minTime).thenComparing(BlockMeta::ulid));
+        }
+        LOG.info("group {}: compacted {} into {} (level {}, {} samples) in {} ms", group,
+            plan.stream().map(BlockMeta::ulid).toList(),
+            uploaded == null ? "nothing" : uploaded.ulid(),
+            uploaded == null ? "-" : uploaded.compaction().level(),
+            uploaded == null ? 0 : uploaded.stats().numSamples(),
+            (System.nanoTime() - started) / 1_000_000);
+      } finally {
+        FileTrees.deleteRecursively(dir);
+      }
+    }
+  }
+
+  /**
+   * Marks for deletion, and removes from {@code blocks}, every block whose sources another block
+   * holds too: a compaction that uploaded its block and died before marking its sources. Of blocks
+   * with the very same sources, the newest (the greatest ULID) stays.
+   */
+  List<Ulid> markRedundant(List<BlockMeta> blocks) throws IOException {
+    List<Ulid> marked = new ArrayList<>();
+    List<BlockMeta> redundant = new ArrayList<>();
+    for (BlockMeta b : blocks) {
+      Set<Ulid> mine = new HashSet<>(b.compaction().sources());
+      for (BlockMeta other : blocks) {
+        if (other == b) {
+          continue;
+        }
+        Set<Ulid> theirs = new HashSet<>(other.compaction().sources());
+        boolean sameSources = theirs.equals(mine);
+        if (theirs.containsAll(mine) && (!sameSources || other.ulid().compareTo(b.ulid()) > 0)) {
+          redundant.add(b);
+          bucket.markForDeletion(b.ulid(), "its data is in block " + other.ulid());
+          marked.add(b.ulid());
+          LOG.info("block {} is held whole by block {}: marked for deletion", b.ulid(),
+              other.ulid());
+          break;
+        }
+      }
+    }
+    blocks.removeAll(redundant);
+    return marked;
+  }
+
+  private static void checkNoOverlap(CompactionGroup group, List<BlockMeta> blocks) {
+    for (int i = 1; i < blocks.size(); i++) {
+      BlockMeta previous = blocks.get(i - 1);
+      for (int j = i; j < blocks.size(); j++) {
+        BlockMeta b = blocks.get(j);
+        if (b.minTime() >= previous.maxTime()) {
+          break; // sorted by minTime: no later block overlaps `previous` either
+        }
+        throw new CompactionHaltedException("pre compaction overlap check: in group " + group
+            + ", block " + previous.ulid() + " [" + previous.minTime() + ", " + previous.maxTime()
+            + ") overlaps block " + b.ulid() + " [" + b.minTime() + ", " + b.maxTime() + ");"
+            + " this needs a person: remove or mark one of them (no-compact-mark.json), or"
+            + " turn on vertical compaction to merge them");
+      }
+    }
+  }
+
+  private Optional<BlockMeta> merge(Path dir, List<BlockMeta> plan) throws IOException {
+    List<Block> sources = new ArrayList<>();
+    List<BlockReader> readers = new ArrayList<>();
+    try {
+      for (BlockMeta m : plan) {
+        Block b = Block.open(dir.resolve(m.ulid().toString()));
+        sources.add(b);
+        readers.add(b.reader());
+      }
+      return BlockWriter.write(dir, BlockMeta.compacted(ulids.next(), plan), readers);
+    } finally {
+      readers.forEach(BlockReader::close);
+      sources.forEach(Block::close);
+    }
+  }
+
+  // Reads the new block back whole before anyone else can: every index entry and chunk CRC.
+  private static void verify(Path blockDir) throws IOException {
+    try (Block b = Block.open(blockDir)) {
+      b.acquire();
+      try {
+        b.index().verifyAll();
+        b.chunks().verifyAll();
+      } finally {
+        b.release();
+      }
+    }
+  }
+}
