@@ -2,6 +2,7 @@ package dev.strata.examples.cli;
 
 import dev.strata.examples.cli.bucket.BucketCommand;
 import dev.strata.examples.cli.sidecar.SidecarCommand;
+import dev.strata.examples.cli.compact.CompactCommand;
 import dev.strata.examples.cli.query.QueryCommand;
 import dev.strata.examples.cli.store.StoreCommand;
 import dev.strata.examples.cli.tools.ToolsCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
       SidecarCommand.class,
       StoreCommand.class,
       QueryCommand.class,
+      CompactCommand.class,
       TsdbCommand.class,
       ToolsCommand.class,
       BucketCommand.class,

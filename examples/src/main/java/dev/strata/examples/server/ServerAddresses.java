@@ -2,12 +2,14 @@ package dev.strata.examples.server;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Where a Thanos-style component listens, with Thanos's flag names and defaults: the StoreAPI on
- * {@code --grpc-address}, {@code /metrics} and the probes on {@code --http-address}, each with the
- * time a stop lets requests in flight finish.
+ * {@code --grpc-address}, {@code /metrics} and the probes on {@code --http-address} ({@link
+ * HttpAddress}, alone for a component without gRPC), each with the time a stop lets requests in
+ * flight finish.
  */
 public final class ServerAddresses {
   @Option(names = "--grpc-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:10901",
@@ -15,20 +17,12 @@ public final class ServerAddresses {
       description = "Where to serve the gRPC StoreAPI (default ${DEFAULT-VALUE}).")
   ListenAddress grpc;
 
-  @Option(names = "--http-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:10902",
-      converter = ListenAddress.Converter.class,
-      description = "Where to serve /metrics, /-/healthy and /-/ready (default ${DEFAULT-VALUE}).")
-  ListenAddress http;
+  @Mixin HttpAddress http;
 
   @Option(names = "--grpc-grace-period", paramLabel = "DURATION", defaultValue = "2m",
       converter = GracePeriod.class,
       description = "How long a stop waits for gRPC calls in flight (default ${DEFAULT-VALUE}).")
   Duration grpcGracePeriod;
-
-  @Option(names = "--http-grace-period", paramLabel = "DURATION", defaultValue = "2m",
-      converter = GracePeriod.class,
-      description = "How long a stop waits for HTTP requests in flight (default ${DEFAULT-VALUE}).")
-  Duration httpGracePeriod;
 
   public ListenAddress grpc() {
     return grpc;
@@ -39,7 +33,7 @@ public final class ServerAddresses {
   }
 
   public ListenAddress http() {
-    return http;
+    return http.address();
   }
 
   public Duration grpcGracePeriod() {
@@ -47,7 +41,7 @@ public final class ServerAddresses {
   }
 
   public Duration httpGracePeriod() {
-    return httpGracePeriod;
+    return http.gracePeriod();
   }
 
   /** A grace period: a Prometheus duration, zero allowed (stop at once). */

@@ -1,6 +1,6 @@
 package dev.strata.tier.compact;
 
-import static dev.strata.tier.compact.BucketFixture.HOUR;
+import static dev.strata.tier.testing.SidecarBlocks.HOUR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,7 @@ import dev.strata.tier.block.BucketBlocks;
 import dev.strata.tier.block.MetaSync;
 import dev.strata.tier.block.SyncedBlock;
 import dev.strata.tier.objstore.FilesystemBucket;
+import dev.strata.tier.testing.SidecarBlocks;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.ThanosMeta;
 import dev.strata.tsdb.block.Ulid;
@@ -70,7 +71,7 @@ class BucketCompactorTest {
   }
 
   /** Each sample of the stream once: as uploaded, in blocks that do not overlap. */
-  private static void assertEverySampleOnce(FilesystemBucket bucket, BucketFixture fixture,
+  private static void assertEverySampleOnce(FilesystemBucket bucket, SidecarBlocks fixture,
       Map<String, String> labels) throws Exception {
     assertEquals(fixture.written(labels), fixture.readRaw(labels));
     List<BlockMeta> blocks = liveRaw(bucket, labels);
@@ -86,7 +87,7 @@ class BucketCompactorTest {
   @Test
   void twoStreamsOfTwoHourBlocksBecomeThanosLevelsWithEverySampleOnce() throws Exception {
     try (FilesystemBucket bucket = bucket()) {
-      BucketFixture fixture = new BucketFixture(bucket, tmp, UlidGenerator.system());
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
       for (int i = 0; i < 12; i++) {
         fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 6);
         fixture.upload(B, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 4);
@@ -127,7 +128,7 @@ class BucketCompactorTest {
   void replicaLabelsPutReplicasInOneGroupAndOverlapsHaltWithoutVerticalCompaction()
       throws Exception {
     try (FilesystemBucket bucket = bucket()) {
-      BucketFixture fixture = new BucketFixture(bucket, tmp, UlidGenerator.system());
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
       Map<String, String> replicaB = Map.of("cluster", "a", "replica", "1");
       List<Ulid> uploaded = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
@@ -155,7 +156,7 @@ class BucketCompactorTest {
   @Test
   void aCompactionThatDiedBeforeMarkingItsSourcesIsFinishedByTheNextPass() throws Exception {
     try (FilesystemBucket bucket = bucket()) {
-      BucketFixture fixture = new BucketFixture(bucket, tmp, UlidGenerator.system());
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
       List<BlockMeta> sources = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         sources.add(fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3));
@@ -183,7 +184,7 @@ class BucketCompactorTest {
   @Test
   void noCompactMarkedBlocksAreLeftOut() throws Exception {
     try (FilesystemBucket bucket = bucket()) {
-      BucketFixture fixture = new BucketFixture(bucket, tmp, UlidGenerator.system());
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
       List<BlockMeta> blocks = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         blocks.add(fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3));
@@ -203,7 +204,7 @@ class BucketCompactorTest {
   void aBlockYoungerThanTheConsistencyDelayWaits() throws Exception {
     try (FilesystemBucket bucket = bucket()) {
       // ULIDs made now; the blocks' data is old.
-      BucketFixture fixture = new BucketFixture(bucket, tmp, UlidGenerator.system());
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
       for (int i = 0; i < 5; i++) {
         fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3);
       }
@@ -219,7 +220,7 @@ class BucketCompactorTest {
   void retentionMarksExpiredBlocksAndTheDeleteDelayThenDeletesThem() throws Exception {
     try (FilesystemBucket bucket = bucket()) {
       UlidGenerator oldUlids = new UlidGenerator(() -> T0, new Random(1));
-      BucketFixture fixture = new BucketFixture(bucket, tmp, oldUlids);
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, oldUlids);
       BlockMeta old = fixture.upload(A, T0, T0 + 2 * HOUR, 2);
       BlockMeta recent = fixture.upload(A, T0 + 10 * 24 * HOUR, T0 + 10 * 24 * HOUR + 2 * HOUR, 2);
       long now = T0 + 12 * 24 * HOUR;
@@ -254,7 +255,7 @@ class BucketCompactorTest {
   @Test
   void twoDaysCompactedIntoOneBlockAreDownsampledToFiveMinutes() throws Exception {
     try (FilesystemBucket bucket = bucket()) {
-      BucketFixture fixture = new BucketFixture(bucket, tmp, UlidGenerator.system());
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
       // 52 hours: the 8h windows up to 48h fill, then the 2d window [0, 48h).
       for (int i = 0; i < 26; i++) {
         fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 2);

@@ -1,11 +1,10 @@
-package dev.strata.tier.compact;
+package dev.strata.tier.testing;
 
 import dev.strata.tier.block.BlockFilter;
 import dev.strata.tier.block.BucketBlocks;
 import dev.strata.tier.objstore.Bucket;
 import dev.strata.tier.store.BucketStore;
 import dev.strata.tier.store.BucketStoreOptions;
-import dev.strata.tier.testing.TestTsdb;
 import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.BlockStats;
@@ -29,8 +28,8 @@ import java.util.TreeMap;
  * Blocks as sidecars upload them, written straight into a bucket, and the bucket's raw data read
  * back, for the compactor's tests.
  */
-final class BucketFixture {
-  static final long HOUR = TestTsdb.HOUR;
+public final class SidecarBlocks {
+  public static final long HOUR = TestTsdb.HOUR;
 
   private final Bucket bucket;
   private final Path scratch;
@@ -39,7 +38,7 @@ final class BucketFixture {
   private final Map<Map<String, String>, Map<Labels, TreeMap<Long, Double>>> written =
       new java.util.HashMap<>();
 
-  BucketFixture(Bucket bucket, Path scratch, UlidGenerator ulids) {
+  public SidecarBlocks(Bucket bucket, Path scratch, UlidGenerator ulids) {
     this.bucket = bucket;
     this.scratch = scratch;
     this.ulids = ulids;
@@ -49,14 +48,15 @@ final class BucketFixture {
    * Uploads a level-1 block of {@code series} series over {@code [start, end)}, a sample every
    * minute (value: a counter that depends on the series and time), with {@code external} labels.
    */
-  BlockMeta upload(Map<String, String> external, long start, long end, int series)
+  public BlockMeta upload(Map<String, String> external, long start, long end, int series)
       throws IOException {
     return upload(external, start, end, series, ThanosMeta.SOURCE_SIDECAR);
   }
 
-  BlockMeta upload(Map<String, String> external, long start, long end, int series, String source)
+  public BlockMeta upload(Map<String, String> external, long start, long end, int series,
+      String source)
       throws IOException {
-    Path dir = scratch.resolve("fixture");
+    Path dir = scratch.resolve("sidecar-blocks");
     BlockMeta meta;
     try (Head head = Head.inMemory(new HeadOptions(2 * HOUR, true, 1 << 20, false, false))) {
       Appender app = head.appender();
@@ -82,7 +82,7 @@ final class BucketFixture {
   }
 
   /** Every sample uploaded with {@code external} labels. */
-  Map<Labels, TreeMap<Long, Double>> written(Map<String, String> external) {
+  public Map<Labels, TreeMap<Long, Double>> written(Map<String, String> external) {
     return written.getOrDefault(external, Map.of());
   }
 
@@ -90,7 +90,8 @@ final class BucketFixture {
    * Every raw sample the bucket serves with {@code external} labels (of blocks not marked for
    * deletion); a sample in two blocks comes back once, so duplicates are counted apart.
    */
-  Map<Labels, TreeMap<Long, Double>> readRaw(Map<String, String> external) throws IOException {
+  public Map<Labels, TreeMap<Long, Double>> readRaw(Map<String, String> external)
+      throws IOException {
     try (BucketStore store = BucketStore.open(bucket,
         BucketStoreOptions.builder(scratch.resolve("read-cache")).build(),
         BlockFilter.notDeleted(java.time.Duration.ZERO).and(BlockFilter.resolution(0))

@@ -1,0 +1,152 @@
+package dev.strata.examples.cli.compact;
+
+import dev.strata.examples.cli.ObjstoreOptions;
+import dev.strata.examples.cli.OptionTypes;
+import dev.strata.examples.server.HttpAddress;
+import dev.strata.examples.server.HttpServer;
+import dev.strata.examples.server.ListenAddress;
+import dev.strata.examples.server.LoggingOptions;
+import dev.strata.examples.server.ServerAddresses;
+import dev.strata.examples.server.ServerLifecycle;
+import dev.strata.tier.compact.BucketCompactor;
+import dev.strata.tier.compact.CompactionHaltedException;
+import dev.strata.tier.compact.CompactorOptions;
+import dev.strata.tier.objstore.Bucket;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code strata compact}: the compactor, as {@code thanos compact}. Compacts each group of a
+ * bucket's blocks with Thanos's planner, downsamples, applies retention per resolution and deletes
+ * what was marked long enough ago. Without {@code --wait}, one pass and exit; with it, a pass every
+ * {@code --wait-interval} until stopped. Thanos requires a single compactor per bucket; so does
+ * Strata.
+ */
+@Command(name = "compact",
+    description = "Compact, downsample and apply retention to a bucket's blocks (as thanos compact).")
+public final class CompactCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./data",
+      description = "Scratch space: blocks are downloaded and built here (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = {"-w", "--wait"},
+      description = "Keep running, a pass every --wait-interval; without it, one pass and exit.")
+  boolean waitMode;
+
+  @Option(names = "--wait-interval", paramLabel = "DURATION", defaultValue = "5m",
+      converter = OptionTypes.PositivePrometheusDuration.class,
+      description = "Time between passes with --wait (default ${DEFAULT-VALUE}).")
+  Duration waitInterval;
+
+  @Option(names = "--retention.resolution-raw", paramLabel = "DURATION", defaultValue = "0d",
+      converter = ServerAddresses.GracePeriod.class,
+      description = "How long raw blocks are kept; 0d keeps them for ever (default ${DEFAULT-VALUE}).")
+  Duration retentionRaw;
+
+  @Option(names = "--retention.resolution-5m", paramLabel = "DURATION", defaultValue = "0d",
+      converter = ServerAddresses.GracePeriod.class,
+      description = "How long 5m blocks are kept; 0d keeps them for ever (default ${DEFAULT-VALUE}).")
+  Duration retentionFiveMinutes;
+
+  @Option(names = "--retention.resolution-1h", paramLabel = "DURATION", defaultValue = "0d",
+      converter = ServerAddresses.GracePeriod.class,
+      description = "How long 1h blocks are kept; 0d keeps them for ever (default ${DEFAULT-VALUE}).")
+  Duration retentionOneHour;
+
+  @Option(names = "--downsampling.disable",
+      description = "Do not downsample (raw blocks are then the only ones kept for long ranges).")
+  boolean downsamplingDisabled;
+
+  @Option(names = "--consistency-delay", paramLabel = "DURATION", defaultValue = "30m",
+      converter = ServerAddresses.GracePeriod.class,
+      description = "Leave blocks younger than this alone, unless a compactor made them: their"
+          + " upload may be under way (default ${DEFAULT-VALUE}).")
+  Duration consistencyDelay;
+
+  @Option(names = "--delete-delay", paramLabel = "DURATION", defaultValue = "48h",
+      converter = ServerAddresses.GracePeriod.class,
+      description = "How long a block marked for deletion stays for readers that still use it"
+          + " (default ${DEFAULT-VALUE}).")
+  Duration deleteDelay;
+
+  @Option(names = "--deduplication.replica-label", paramLabel = "NAME",
+      description = "A label telling HA replicas apart: replicas are grouped and compacted"
+          + " together (repeatable; needs --compact.enable-vertical-compaction to merge them).")
+  List<String> replicaLabels = new ArrayList<>();
+
+  @Option(names = "--compact.enable-vertical-compaction",
+      description = "Merge overlapping blocks of a group instead of halting on them.")
+  boolean verticalCompaction;
+
+  @Mixin HttpAddress http;
+  @Mixin ObjstoreOptions objstore;
+  @Mixin LoggingOptions logging;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    // Made here, not when the class loads: --log.level must be set before the first logger.
+    Logger log = LoggerFactory.getLogger(CompactCommand.class);
+    CompactorOptions options;
+    try {
+      options = CompactorOptions.builder(dataDir)
+          .replicaLabels(Set.copyOf(replicaLabels))
+          .verticalCompaction(verticalCompaction)
+          .downsampling(!downsamplingDisabled)
+          .consistencyDelay(consistencyDelay)
+          .deleteDelay(deleteDelay)
+          .retention(retentionRaw, retentionFiveMinutes, retentionOneHour)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    var config = objstore.required(spec);
+    Files.createDirectories(dataDir);
+    ServerLifecycle lifecycle = new ServerLifecycle("compact");
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    CompactMetrics metrics = new CompactMetrics(registry);
+    HttpServer server = lifecycle.closeAtStop(HttpServer.builder(http.address(), registry)
+        .gracePeriod(http.gracePeriod())
+        .build()
+        .start());
+    Bucket bucket = config.openExisting();
+    lifecycle.closeAtStop(bucket::close);
+    BucketCompactor compactor = new BucketCompactor(bucket, options);
+    spec.commandLine().getOut().printf("strata compact: HTTP on http://%s, bucket %s%s%n",
+        new ListenAddress(http.address().host(), server.port()), bucket.name(),
+        waitMode ? ", a pass every " + waitInterval.toSeconds() + " s" : ", one pass");
+    spec.commandLine().getOut().flush();
+
+    if (!waitMode) {
+      try {
+        metrics.record(compactor.run());
+        return 0;
+      } catch (CompactionHaltedException e) {
+        log.error("compaction halted: {}", e.getMessage());
+        return 1;
+      } finally {
+        lifecycle.stop();
+        lifecycle.awaitStop();
+      }
+    }
+    CompactLoop loop = lifecycle.closeAtStop(new CompactLoop(compactor, metrics, waitInterval));
+    loop.start();
+    lifecycle.awaitStop();
+    return 0;
+  }
+}
