@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.examples.cli.StrataCommand;
 import dev.strata.examples.server.ServerProcess;
 import dev.strata.tier.storeapi.StoreApiServer;
 import dev.strata.tier.storeapi.StoreClient;
@@ -20,7 +19,6 @@ import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.SeriesSet;
-import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
 import io.grpc.Metadata;
@@ -78,11 +76,9 @@ class QueryCommandTest {
     b = store("b", "c1", "b", "requests_total", 1, false, bFailing);
     sdFile = tmp.resolve("targets.yml");
     writeTargets(a, b);
-    query = ServerProcess.start("strata query", ChildJvm.command(tmp.resolve("child-tmp"),
-        StrataCommand.class, "query", "--http-address=127.0.0.1:0",
-        "--grpc-address=127.0.0.1:0", "--store.sd-files=" + sdFile,
-        "--query.replica-label=replica"), tmp.resolve("query.log"));
-    url = "http://127.0.0.1:" + query.awaitPort("strata query: ");
+    query = QueryProcesses.start(tmp, "query", "--store.sd-files=" + sdFile,
+        "--query.replica-label=replica");
+    url = QueryProcesses.url(query);
     grpcPort = query.awaitGrpcPort("strata query: ");
     awaitStores(address(a), address(b));
   }
@@ -160,27 +156,12 @@ class QueryCommandTest {
 
   /** Waits until {@code /api/v1/stores} lists every address, healthy. */
   private static void awaitStores(String... addresses) throws Exception {
-    for (String address : addresses) {
-      awaitStore(address, s -> s.path("lastError").isNull());
-    }
+    QueryProcesses.awaitHealthy(url, addresses);
   }
 
   /** Waits until {@code /api/v1/stores} lists {@code address} in a state {@code test} accepts. */
   private static JsonNode awaitStore(String address, Predicate<JsonNode> test) throws Exception {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = get("/api/v1/stores").body();
-      for (JsonNode byType : JSON.readTree(last).path("data")) {
-        for (JsonNode store : byType) {
-          if (store.path("name").asText().equals(address) && test.test(store)) {
-            return store;
-          }
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(address + " not listed as expected: " + last);
+    return QueryProcesses.awaitStore(url, address, test);
   }
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {
