@@ -21,11 +21,6 @@ import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.SeriesSet;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,9 +71,9 @@ class QueryCommandTest {
     b = store("b", "c1", "b", "requests_total", 1, false, bFailing);
     sdFile = tmp.resolve("targets.yml");
     writeTargets(a, b);
-    query = QueryProcesses.start(tmp, "query", "--store.sd-files=" + sdFile,
+    query = QueryTesting.start(tmp, "query", "--store.sd-files=" + sdFile,
         "--query.replica-label=replica");
-    url = QueryProcesses.url(query);
+    url = QueryTesting.url(query);
     grpcPort = query.awaitGrpcPort("strata query: ");
     awaitStores(address(a), address(b));
   }
@@ -117,27 +112,12 @@ class QueryCommandTest {
     StoreApiServer.Builder server = StoreApiServer.builder(
         new InetSocketAddress("127.0.0.1", port), new TsdbStoreSource(db, external));
     if (failing != null) {
-      server.intercept(failingWhen(failing));
+      server.intercept(QueryTesting.failingWhen(failing));
     }
     StoreApiServer s = server.start();
     opened.add(s);
     servedDbs.put(s, db);
     return s;
-  }
-
-  private static ServerInterceptor failingWhen(AtomicBoolean failing) {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        String method = call.getMethodDescriptor().getFullMethodName();
-        if (failing.get() && method.startsWith("thanos.Store/") && !method.endsWith("/Info")) {
-          call.close(Status.UNAVAILABLE.withDescription("data away for the test"), new Metadata());
-          return new ServerCall.Listener<>() {};
-        }
-        return next.startCall(call, headers);
-      }
-    };
   }
 
   private static String address(StoreApiServer s) {
@@ -156,12 +136,12 @@ class QueryCommandTest {
 
   /** Waits until {@code /api/v1/stores} lists every address, healthy. */
   private static void awaitStores(String... addresses) throws Exception {
-    QueryProcesses.awaitHealthy(url, addresses);
+    QueryTesting.awaitHealthy(url, addresses);
   }
 
   /** Waits until {@code /api/v1/stores} lists {@code address} in a state {@code test} accepts. */
   private static JsonNode awaitStore(String address, Predicate<JsonNode> test) throws Exception {
-    return QueryProcesses.awaitStore(url, address, test);
+    return QueryTesting.awaitStore(url, address, test);
   }
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {

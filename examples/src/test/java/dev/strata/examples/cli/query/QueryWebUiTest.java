@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +78,8 @@ class QueryWebUiTest {
   private static final List<StoreApiServer> stores = new ArrayList<>();
   /** The UI's base URL (route prefix included) by route prefix. */
   private static final Map<String, String> bases = new LinkedHashMap<>();
+  /** When set, cluster c2's store fails every StoreAPI call but Info. */
+  private static final AtomicBoolean c2Failing = new AtomicBoolean();
   /** The time of the last sample, a whole minute, shortly before the tests. */
   private static long lastSample;
   private static ChromeDriver browser;
@@ -84,21 +87,21 @@ class QueryWebUiTest {
   @BeforeAll
   static void start() throws Exception {
     lastSample = System.currentTimeMillis() / 60_000 * 60_000;
-    stores.add(store("a", "c1", "a", 0));
-    stores.add(store("b", "c1", "b", 0));
-    stores.add(store("c", "c2", "a", 2));
+    stores.add(store("a", "c1", "a", 0, null));
+    stores.add(store("b", "c1", "b", 0, null));
+    stores.add(store("c", "c2", "a", 2, c2Failing));
     List<String> args = new ArrayList<>(List.of("--query.replica-label=replica"));
     stores.forEach(s -> args.add("--endpoint=" + address(s)));
-    ServerProcess atRoot = QueryProcesses.start(tmp, "query", args.toArray(String[]::new));
+    ServerProcess atRoot = QueryTesting.start(tmp, "query", args.toArray(String[]::new));
     opened.add(atRoot);
     args.add("--web.route-prefix=" + PREFIX);
-    ServerProcess underPrefix = QueryProcesses.start(tmp, "query-prefixed",
+    ServerProcess underPrefix = QueryTesting.start(tmp, "query-prefixed",
         args.toArray(String[]::new));
     opened.add(underPrefix);
-    bases.put("", QueryProcesses.url(atRoot));
-    bases.put(PREFIX, QueryProcesses.url(underPrefix) + PREFIX);
+    bases.put("", QueryTesting.url(atRoot));
+    bases.put(PREFIX, QueryTesting.url(underPrefix) + PREFIX);
     for (String base : bases.values()) {
-      QueryProcesses.awaitHealthy(base, stores.stream().map(QueryWebUiTest::address)
+      QueryTesting.awaitHealthy(base, stores.stream().map(QueryWebUiTest::address)
           .toArray(String[]::new));
     }
     browser = HeadlessChromium.start(tmp.resolve("chromium-profile"), 1280, 800);
@@ -117,10 +120,11 @@ class QueryWebUiTest {
   /**
    * One producer's data as served with {@code {cluster, replica}}: a counter {@code
    * requests_total} growing by 1 + {@code phase} each 15 s, and a gauge {@code queue_depth} that
-   * waves, {@code phase} shifting it; HA replicas get the same.
+   * waves, {@code phase} shifting it; HA replicas get the same. With {@code failing}, the store
+   * fails while it is set.
    */
-  private static StoreApiServer store(String dir, String cluster, String replica, int phase)
-      throws Exception {
+  private static StoreApiServer store(String dir, String cluster, String replica, int phase,
+      AtomicBoolean failing) throws Exception {
     Tsdb db = TestTsdb.open(tmp.resolve(dir));
     opened.add(db);
     Appender app = db.appender();
@@ -132,8 +136,12 @@ class QueryWebUiTest {
           Math.round(depth * 100) / 100.0);
     }
     app.commit();
-    StoreApiServer s = StoreApiServer.builder(new InetSocketAddress("127.0.0.1", 0),
-        new TsdbStoreSource(db, Labels.of("cluster", cluster, "replica", replica))).start();
+    StoreApiServer.Builder server = StoreApiServer.builder(new InetSocketAddress("127.0.0.1", 0),
+        new TsdbStoreSource(db, Labels.of("cluster", cluster, "replica", replica)));
+    if (failing != null) {
+      server.intercept(QueryTesting.failingWhen(failing));
+    }
+    StoreApiServer s = server.start();
     opened.add(s);
     return s;
   }
@@ -294,6 +302,31 @@ class QueryWebUiTest {
     byId("expr").sendKeys(")");
     byId("execute").click();
     await("the error gone", d -> !byId("error").isDisplayed() && chartSeries() == 1);
+  }
+
+  @ParameterizedTest(name = "route prefix \"{0}\"")
+  @ValueSource(strings = {"", PREFIX})
+  void aFailingStoreIsAWarningWithPartialResponseAndAnErrorWithout(String prefix)
+      throws Exception {
+    c2Failing.set(true);
+    try {
+      open(prefix, "/graph?g0.expr=requests_total&g0.tab=1&g0.partial_response=1");
+      awaitTableOf(1);
+      WebElement warning = await("a warning", d -> d.findElements(By.className("warning"))
+          .stream().findFirst().orElse(null));
+      assertTrue(warning.getText().contains(address(stores.get(2))), warning.getText());
+      assertTrue(tableRows().keySet().iterator().next().contains("cluster=\"c1\""),
+          tableRows().toString());
+
+      byId("partial").click();
+      WebElement error = await("an error", d -> byId("error").isDisplayed() ? byId("error") : null);
+      assertTrue(error.getText().contains(address(stores.get(2))), error.getText());
+      assertTrue(browser.findElements(By.className("warning")).isEmpty());
+      assertTrue(tableRows().isEmpty(), "the earlier answer's rows are gone");
+      assertTrue(browser.getCurrentUrl().contains("g0.partial_response=0"));
+    } finally {
+      c2Failing.set(false);
+    }
   }
 
   @ParameterizedTest(name = "route prefix \"{0}\"")

@@ -138,6 +138,7 @@ async function execute() {
     if (run === runs) {
       showError(e.message);
       byId('stats').textContent = '';
+      clearResults(); // not to be taken for this query's
     }
   }
 }
@@ -147,14 +148,19 @@ const sampleValue = (text) => {
   return Number.isFinite(v) ? v : null; // NaN and ±Inf cannot be drawn
 };
 
-/** Draws a matrix; returns the number of series. */
-function drawGraph(data) {
-  const box = byId('chart');
+function clearResults() {
   if (chart) {
     chart.destroy();
     chart = null;
   }
-  box.replaceChildren();
+  byId('chart').replaceChildren();
+  byId('result-table').tBodies[0].replaceChildren();
+}
+
+/** Draws a matrix; returns the number of series. */
+function drawGraph(data) {
+  const box = byId('chart');
+  clearResults();
   const series = data.resultType === 'matrix' ? data.result : [];
   if (series.length === 0) {
     box.append(element('p', { class: 'empty' }, 'Empty query result'));

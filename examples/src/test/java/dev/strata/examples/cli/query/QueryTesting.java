@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.examples.cli.StrataCommand;
 import dev.strata.examples.server.ServerProcess;
 import dev.strata.tsdb.testing.ChildJvm;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,14 +17,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
-/** {@code strata query} as a child process, for the tests of its API and of its web UI. */
-final class QueryProcesses {
+/**
+ * What the tests of {@code strata query}'s API and of its web UI share: the querier as a child
+ * process, waits on its endpoints, and a store that fails on demand.
+ */
+final class QueryTesting {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private QueryProcesses() {}
+  private QueryTesting() {}
 
   /**
    * Starts {@code strata query} on free loopback ports with {@code args} besides, its log and
@@ -68,5 +77,21 @@ final class QueryProcesses {
     for (String address : addresses) {
       awaitStore(url, address, s -> s.path("lastError").isNull());
     }
+  }
+
+  /** While {@code failing} is set, every StoreAPI call but Info fails, as a store whose data is away. */
+  static ServerInterceptor failingWhen(AtomicBoolean failing) {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        if (failing.get() && method.startsWith("thanos.Store/") && !method.endsWith("/Info")) {
+          call.close(Status.UNAVAILABLE.withDescription("data away for the test"), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        return next.startCall(call, headers);
+      }
+    };
   }
 }
