@@ -139,6 +139,7 @@ public final class HttpServer implements AutoCloseable {
       durations.labelValues(handler, method).observe((System.nanoTime() - start) / 1e9);
       response.setStatus(answer.status());
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+      answer.headers().forEach(response.getHeaders()::put);
       response.write(true, ByteBuffer.wrap(answer.body()), callback);
       return true;
     }
@@ -166,6 +167,7 @@ public final class HttpServer implements AutoCloseable {
     private final ListenAddress address;
     private final PrometheusRegistry registry;
     private final List<Route> routes = new ArrayList<>();
+    private final Map<String, String> redirects = new LinkedHashMap<>();
     private String routePrefix = "";
     private Duration gracePeriod = Duration.ofMinutes(2);
     private int maxThreads = 64;
@@ -188,6 +190,16 @@ public final class HttpServer implements AutoCloseable {
 
     public Builder getOrPost(String pattern, Endpoint endpoint) {
       return route(pattern, Set.of("GET", "POST"), endpoint);
+    }
+
+    /**
+     * Answer GET {@code from} exactly with a redirect to {@code to}, both paths below the route
+     * prefix; the {@code Location} has the prefix, so the redirect holds however the request's
+     * path ended ({@code /strata} or {@code /strata/} for {@code /}).
+     */
+    public Builder redirect(String from, String to) {
+      redirects.put(from, to);
+      return this;
     }
 
     /** Serve everything below {@code prefix} (e.g. {@code /strata} behind a path-routing proxy). */
@@ -219,6 +231,10 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer build() {
       BooleanSupplier isReady = ready;
+      String prefix = routePrefix;
+      // Exact routes, even for "/" (which route() would take as everything below it).
+      redirects.forEach((from, to) -> routes.add(new Route(from, false, Set.of("GET"),
+          r -> ApiResponse.redirect(prefix + to))));
       get("/-/healthy", r -> ApiResponse.text(200, "OK\n"));
       route("/-/ready", Set.of("GET", "HEAD"), r -> isReady.getAsBoolean()
           ? ApiResponse.text(200, "OK\n") : ApiResponse.text(503, "not ready\n"));

@@ -27,6 +27,9 @@ class HttpServerTest {
         .readiness(READY::get)
         .getOrPost("/echo", r -> ApiResponse.text(200, r.method() + " " + r.params("a") + " " + r.param("b")))
         .get("/items/", r -> ApiResponse.text(200, r.path()))
+        .get("/page", r -> new ApiResponse(200, "text/html; charset=utf-8", new byte[0])
+            .withHeader("Cache-Control", "no-cache"))
+        .redirect("/", "/page")
         .build()
         .start();
   }
@@ -72,6 +75,19 @@ class HttpServerTest {
         URI.create("http://127.0.0.1:" + server.port() + "/strata/echo")).DELETE().build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(405, delete.statusCode());
+  }
+
+  @Test
+  void headersOfTheAnswerAndRedirectsBelowThePrefix() throws Exception {
+    HttpResponse<String> page = get("/strata/page");
+    assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(""));
+    assertEquals("no-cache", page.headers().firstValue("Cache-Control").orElse(""));
+    for (String root : new String[] {"/strata", "/strata/"}) {
+      HttpResponse<String> r = get(root);
+      assertEquals(302, r.statusCode(), root);
+      assertEquals("/strata/page", r.headers().firstValue("Location").orElse(""), root);
+    }
+    assertEquals(404, get("/strata/elsewhere").statusCode(), "only / itself redirects");
   }
 
   @Test

@@ -38,10 +38,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code strata query}: the global view, as {@code thanos query} without its web UI. Prometheus's
- * HTTP API (and Thanos's {@code /api/v1/stores}) over every StoreAPI endpoint given or listed in
- * file_sd files, their series merged and HA replicas deduplicated; the same endpoints served
- * again on the StoreAPI as one store of type {@code query}, for a querier above.
+ * {@code strata query}: the global view, as {@code thanos query}. Prometheus's HTTP API (and
+ * Thanos's {@code /api/v1/stores}) over every StoreAPI endpoint given or listed in file_sd files,
+ * their series merged and HA replicas deduplicated, with a web UI of its Graph and Stores pages
+ * ({@link WebUi}); the same endpoints served again on the StoreAPI as one store of type {@code
+ * query}, for a querier above.
  */
 @Command(name = "query",
     description = "Query StoreAPI endpoints as one through Prometheus's HTTP API (as thanos query).")
@@ -145,14 +146,14 @@ public final class QueryCommand implements Callable<Integer> {
         .build();
     DefaultStep step = new DefaultStep(defaultStep.toMillis());
     String prefix = routePrefix == null ? externalPrefix : routePrefix;
-    HttpServer http = lifecycle.closeAtStop(HttpServer.builder(addresses.http(), registry)
+    HttpServer.Builder httpRoutes = HttpServer.builder(addresses.http(), registry)
         .routePrefix(prefix)
         .gracePeriod(addresses.httpGracePeriod())
         .get(PrometheusApi.ROOT + "/stores", r -> ApiResponse.json(200,
             StoresJson.response(endpointSet.statuses()).getBytes(StandardCharsets.UTF_8)))
-        .route(PrometheusApi.ROOT + "/", Set.of("GET", "POST"), r -> api.handle(step.apply(r)))
-        .build()
-        .start());
+        .route(PrometheusApi.ROOT + "/", Set.of("GET", "POST"), r -> api.handle(step.apply(r)));
+    WebUi.register(httpRoutes);
+    HttpServer http = lifecycle.closeAtStop(httpRoutes.build().start());
 
     StoreApiServer grpc = lifecycle.closeAtStop(
         StoreApiServer.builder(addresses.grpcSocket(),

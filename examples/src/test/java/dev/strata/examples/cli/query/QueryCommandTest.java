@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.examples.cli.StrataCommand;
 import dev.strata.examples.server.ServerProcess;
 import dev.strata.tier.storeapi.StoreApiServer;
 import dev.strata.tier.storeapi.StoreClient;
@@ -20,14 +19,8 @@ import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.SeriesSet;
-import dev.strata.tsdb.testing.ChildJvm;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,11 +71,9 @@ class QueryCommandTest {
     b = store("b", "c1", "b", "requests_total", 1, false, bFailing);
     sdFile = tmp.resolve("targets.yml");
     writeTargets(a, b);
-    query = ServerProcess.start("strata query", ChildJvm.command(tmp.resolve("child-tmp"),
-        StrataCommand.class, "query", "--http-address=127.0.0.1:0",
-        "--grpc-address=127.0.0.1:0", "--store.sd-files=" + sdFile,
-        "--query.replica-label=replica"), tmp.resolve("query.log"));
-    url = "http://127.0.0.1:" + query.awaitPort("strata query: ");
+    query = QueryTesting.start(tmp, "query", "--store.sd-files=" + sdFile,
+        "--query.replica-label=replica");
+    url = QueryTesting.url(query);
     grpcPort = query.awaitGrpcPort("strata query: ");
     awaitStores(address(a), address(b));
   }
@@ -121,27 +112,12 @@ class QueryCommandTest {
     StoreApiServer.Builder server = StoreApiServer.builder(
         new InetSocketAddress("127.0.0.1", port), new TsdbStoreSource(db, external));
     if (failing != null) {
-      server.intercept(failingWhen(failing));
+      server.intercept(QueryTesting.failingWhen(failing));
     }
     StoreApiServer s = server.start();
     opened.add(s);
     servedDbs.put(s, db);
     return s;
-  }
-
-  private static ServerInterceptor failingWhen(AtomicBoolean failing) {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        String method = call.getMethodDescriptor().getFullMethodName();
-        if (failing.get() && method.startsWith("thanos.Store/") && !method.endsWith("/Info")) {
-          call.close(Status.UNAVAILABLE.withDescription("data away for the test"), new Metadata());
-          return new ServerCall.Listener<>() {};
-        }
-        return next.startCall(call, headers);
-      }
-    };
   }
 
   private static String address(StoreApiServer s) {
@@ -160,27 +136,12 @@ class QueryCommandTest {
 
   /** Waits until {@code /api/v1/stores} lists every address, healthy. */
   private static void awaitStores(String... addresses) throws Exception {
-    for (String address : addresses) {
-      awaitStore(address, s -> s.path("lastError").isNull());
-    }
+    QueryTesting.awaitHealthy(url, addresses);
   }
 
   /** Waits until {@code /api/v1/stores} lists {@code address} in a state {@code test} accepts. */
   private static JsonNode awaitStore(String address, Predicate<JsonNode> test) throws Exception {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = get("/api/v1/stores").body();
-      for (JsonNode byType : JSON.readTree(last).path("data")) {
-        for (JsonNode store : byType) {
-          if (store.path("name").asText().equals(address) && test.test(store)) {
-            return store;
-          }
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(address + " not listed as expected: " + last);
+    return QueryTesting.awaitStore(url, address, test);
   }
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {
