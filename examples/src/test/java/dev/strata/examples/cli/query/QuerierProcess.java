@@ -14,9 +14,9 @@ import java.util.function.Predicate;
 
 /**
  * A {@code strata query} child process as an HTTP client sees it: requests go to its address
- * followed by its route prefix.
+ * followed by its route prefix. The {@link QueryFixture} that started it stops it.
  */
-final class QuerierProcess implements AutoCloseable {
+final class QuerierProcess {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -86,10 +86,5 @@ final class QuerierProcess implements AutoCloseable {
     }
     throw new AssertionError(address + " not listed as expected: " + last + "\n"
         + process.log());
-  }
-
-  @Override
-  public void close() {
-    process.close();
   }
 }
