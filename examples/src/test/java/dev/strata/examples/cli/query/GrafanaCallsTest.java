@@ -186,6 +186,7 @@ class GrafanaCallsTest {
   void labelNamesForTheMetricsBrowser() throws Exception {
     String start = unix(T0);
     String end = unix(END);
+    fixture.clearSeriesRequests();
     List<String> all = strings(success(post("/api/v1/labels", "start", start, "end", end,
         "limit", "40000")).path("data"));
     assertEquals(List.of("__name__", "cluster", "job", "replica"), all);
@@ -196,18 +197,22 @@ class GrafanaCallsTest {
     assertEquals(all, matched);
     assertEquals(List.of(), strings(success(post("/api/v1/labels", "start", start, "end", end,
         "match[]", "{__name__=\"nothing\"}")).path("data")));
+    // Asked of the stores' LabelNames, as Thanos does, not through their series.
+    assertEquals(List.of(), fixture.seriesRequests());
   }
 
   @Test
   void labelValuesAreAlwaysGot() throws Exception {
     String start = unix(T0);
     String end = unix(END);
+    fixture.clearSeriesRequests();
     assertEquals(List.of("requests_total"), strings(success(get("/api/v1/label/__name__/values",
         "start", start, "end", end, "limit", "40000")).path("data")));
     assertEquals(List.of("api"), strings(success(get("/api/v1/label/job/values",
         "start", start, "end", end, "match[]", "{__name__=\"requests_total\"}")).path("data")));
     assertEquals(List.of("a", "b"), strings(success(get("/api/v1/label/replica/values",
         "start", start, "end", end, "match[]", "requests_total")).path("data")));
+    assertEquals(List.of(), fixture.seriesRequests());
   }
 
   @Test
