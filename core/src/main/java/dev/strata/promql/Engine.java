@@ -46,7 +46,13 @@ public final class Engine {
 
   /** Evaluates {@code expr} at {@code timeMs}: a scalar, string, instant vector or matrix. */
   public QueryResult instantQuery(Queryable queryable, Expr expr, long timeMs) {
-    return run(queryable, expr, timeMs, timeMs, 0);
+    return instantQuery(queryable, expr, timeMs, QueryOptions.DEFAULTS);
+  }
+
+  /** As {@link #instantQuery(Queryable, Expr, long)}, with {@code query}'s settings. */
+  public QueryResult instantQuery(
+      Queryable queryable, Expr expr, long timeMs, QueryOptions query) {
+    return run(queryable, expr, timeMs, timeMs, 0, query);
   }
 
   /** Parses and evaluates {@code query} at {@code start, start + step, ... <= end}. */
@@ -61,6 +67,12 @@ public final class Engine {
    */
   public QueryResult rangeQuery(
       Queryable queryable, Expr expr, long startMs, long endMs, long stepMs) {
+    return rangeQuery(queryable, expr, startMs, endMs, stepMs, QueryOptions.DEFAULTS);
+  }
+
+  /** As {@link #rangeQuery(Queryable, Expr, long, long, long)}, with {@code query}'s settings. */
+  public QueryResult rangeQuery(Queryable queryable, Expr expr, long startMs, long endMs,
+      long stepMs, QueryOptions query) {
     if (endMs < startMs) {
       throw new QueryException(
           QueryException.ErrorType.BAD_DATA, "end timestamp must not be before start time");
@@ -78,12 +90,14 @@ public final class Engine {
               + type.documentedName()
               + "\" for range query, must be Scalar or instant Vector");
     }
-    return run(queryable, expr, startMs, endMs, stepMs);
+    return run(queryable, expr, startMs, endMs, stepMs, query);
   }
 
-  private QueryResult run(Queryable queryable, Expr expr, long start, long end, long step) {
+  private QueryResult run(
+      Queryable queryable, Expr expr, long start, long end, long step, QueryOptions query) {
     Objects.requireNonNull(queryable, "queryable");
     Objects.requireNonNull(expr, "expr");
+    long lookbackMs = query.lookbackMs(options);
     long began = System.nanoTime();
     long deadline = began + options.timeout().toNanos();
     try {
@@ -98,11 +112,12 @@ public final class Engine {
     }
     try {
       try {
-        return evaluate(queryable, expr, start, end, step, deadline);
+        return evaluate(queryable, expr, start, end, step, lookbackMs, deadline);
       } catch (StackOverflowError e) {
         // Evaluation recurses once per nesting level; Prometheus takes queries nested thousands
         // deep. Only such queries pay for a thread with a large stack.
-        return onLargeStack(() -> evaluate(queryable, expr, start, end, step, deadline));
+        return onLargeStack(
+            () -> evaluate(queryable, expr, start, end, step, lookbackMs, deadline));
       }
     } catch (QueryException e) {
       throw e;
@@ -115,10 +130,10 @@ public final class Engine {
     }
   }
 
-  private QueryResult evaluate(
-      Queryable queryable, Expr expr, long start, long end, long step, long deadline) {
+  private QueryResult evaluate(Queryable queryable, Expr expr, long start, long end, long step,
+      long lookbackMs, long deadline) {
     QueryTracker tracker = new QueryTracker(deadline, options.maxSamples());
-    Evaluator ev = new Evaluator(queryable, options, tracker, start, end);
+    Evaluator ev = new Evaluator(queryable, options, lookbackMs, tracker, start, end);
     boolean instant = step == 0;
     Steps steps = instant ? Steps.instant(start) : new Steps(start, end, step);
     long evalStart = System.nanoTime();

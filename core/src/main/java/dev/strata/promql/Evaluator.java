@@ -36,12 +36,13 @@ final class Evaluator {
   Evaluator(
       Queryable queryable,
       EngineOptions options,
+      long lookbackMs,
       QueryTracker tracker,
       long queryStart,
       long queryEnd) {
     this.tracker = tracker;
     this.loader = new SeriesLoader(queryable, tracker);
-    this.lookbackMs = options.lookbackDelta().toMillis();
+    this.lookbackMs = lookbackMs;
     this.defaultIntervalMs = options.defaultEvaluationInterval().toMillis();
     this.queryStart = queryStart;
     this.queryEnd = queryEnd;

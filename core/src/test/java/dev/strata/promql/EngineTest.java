@@ -84,6 +84,27 @@ class EngineTest {
   }
 
   @Test
+  void aQueryMayWidenTheLookback() {
+    // /foo's last sample is at 50m; the engine's 5m lookback sees it until 55m.
+    QueryOptions wide = new QueryOptions(java.time.Duration.ofMinutes(20));
+    long at = 3_000_000 + 15 * 60_000;
+    assertEquals(0,
+        ((Vector) engine.instantQuery(tsdb::querier, sel("http_requests"), at).value()).size());
+    Vector v =
+        (Vector) engine.instantQuery(tsdb::querier, sel("http_requests"), at, wide).value();
+    assertEquals(1, v.size(), v.toString());
+    assertEquals(100.0, v.samples().get(0).value());
+    Matrix m =
+        (Matrix) engine.rangeQuery(tsdb::querier, sel("http_requests"), at, at + 300_000, 300_000,
+            wide).value();
+    assertEquals(1, m.series().size(), m.toString());
+    assertEquals(2, m.series().get(0).timestamps().length, m.toString());
+    // The engine's own setting is untouched.
+    assertEquals(java.time.Duration.ofMinutes(5), engine.options().lookbackDelta());
+    assertThrows(IllegalArgumentException.class, () -> new QueryOptions(java.time.Duration.ZERO));
+  }
+
+  @Test
   void rateExtrapolates() {
     Vector v =
         (Vector)

@@ -2,8 +2,10 @@ package dev.strata.promql.api;
 
 import dev.strata.promql.Engine;
 import dev.strata.promql.QueryException;
+import dev.strata.promql.QueryOptions;
 import dev.strata.promql.QueryResult;
 import dev.strata.promql.Queryable;
+import dev.strata.promql.SelectHints;
 import dev.strata.promql.parser.Expr;
 import dev.strata.promql.parser.Printer;
 import dev.strata.promql.parser.PromqlParseException;
@@ -47,6 +49,7 @@ public final class PrometheusApi {
   private final Engine engine;
   private final Queryable queryable;
   private final Function<ApiRequest, Queryable> queryableFor;
+  private final Function<ApiRequest, QueryOptions> queryOptionsFor;
   private final LongSupplier clock;
   private final BuildInfo buildInfo;
   private final Map<String, String> flags;
@@ -59,6 +62,7 @@ public final class PrometheusApi {
     this.engine = b.engine;
     this.queryable = b.queryable;
     this.queryableFor = b.queryableFor;
+    this.queryOptionsFor = b.queryOptionsFor;
     this.clock = b.clock;
     this.buildInfo = b.buildInfo;
     this.flags = new TreeMap<>(b.flags);
@@ -135,7 +139,7 @@ public final class PrometheusApi {
     long started = System.nanoTime();
     QueryResult result = null;
     try {
-      result = engine.instantQuery(queryableFor.apply(r), expr, time);
+      result = engine.instantQuery(queryableFor.apply(r), expr, time, queryOptionsFor.apply(r));
     } finally {
       observer.observe("query", result == null ? null : result.stats(), System.nanoTime() - started);
     }
@@ -175,7 +179,8 @@ public final class PrometheusApi {
     long started = System.nanoTime();
     QueryResult result = null;
     try {
-      result = engine.rangeQuery(queryableFor.apply(r), expr, start, end, stepNanos / 1_000_000L);
+      result = engine.rangeQuery(queryableFor.apply(r), expr, start, end, stepNanos / 1_000_000L,
+          queryOptionsFor.apply(r));
     } finally {
       observer.observe("query_range", result == null ? null : result.stats(),
           System.nanoTime() - started);
@@ -234,7 +239,9 @@ public final class PrometheusApi {
     // Several selectors' series are merged, sorted and without duplicates.
     TreeSet<Labels> found = new TreeSet<>();
     List<String> warnings;
-    try (Querier q = queryableFor.apply(r).querier(start, end)) {
+    // Prometheus's token for a lookup that needs no samples: a remote source can skip the chunks.
+    SelectHints labelsOnly = new SelectHints(start, end, 0, SelectHints.SERIES, 0, 0);
+    try (Querier q = queryableFor.apply(r).querier(start, end, labelsOnly)) {
       for (List<LabelMatcher> set : sets) {
         SeriesSet s = q.select(set.toArray(LabelMatcher[]::new));
         while (s.next()) {
@@ -368,6 +375,7 @@ public final class PrometheusApi {
     private final Engine engine;
     private final Queryable queryable;
     private Function<ApiRequest, Queryable> queryableFor;
+    private Function<ApiRequest, QueryOptions> queryOptionsFor = r -> QueryOptions.DEFAULTS;
     private LongSupplier clock = System::currentTimeMillis;
     private BuildInfo buildInfo = new BuildInfo("unknown", "unknown", "unknown", "unknown", "unknown", "unknown");
     private Map<String, String> flags = Map.of();
@@ -428,6 +436,16 @@ public final class PrometheusApi {
      */
     public Builder queryableFor(Function<ApiRequest, Queryable> value) {
       this.queryableFor = Objects.requireNonNull(value, "queryableFor");
+      return this;
+    }
+
+    /**
+     * The settings of each request of {@code query} and {@code query_range} that override the
+     * engine's (Thanos's querier widens the lookback for downsampled data). It may throw a {@link
+     * QueryException} to reject the request. By default the engine's settings apply.
+     */
+    public Builder queryOptionsFor(Function<ApiRequest, QueryOptions> value) {
+      this.queryOptionsFor = Objects.requireNonNull(value, "queryOptionsFor");
       return this;
     }
 

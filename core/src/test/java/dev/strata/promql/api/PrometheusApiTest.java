@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.promql.Engine;
 import dev.strata.promql.QueryException;
+import dev.strata.promql.QueryOptions;
+import dev.strata.promql.Queryable;
+import dev.strata.promql.SelectHints;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.TsdbOptions;
 import dev.strata.tsdb.labels.LabelMatcher;
@@ -14,6 +17,7 @@ import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.Querier;
 import dev.strata.tsdb.storage.SeriesSet;
 import dev.strata.tsdb.testing.TempDirectory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -229,5 +233,63 @@ class PrometheusApiTest {
             Map.of("query", List.of("up"), "source", List.of("bad")))));
     // The database itself warns of nothing.
     assertFalse(call("GET", "/api/v1/query", "query", "up").bodyText().contains("warnings"));
+  }
+
+  @Test
+  void perRequestQueryOptions() {
+    PrometheusApi widened = PrometheusApi.builder(new Engine(), db::querier)
+        .queryOptionsFor(r -> {
+          String lookback = r.param("lookback");
+          if ("bad".equals(lookback)) {
+            throw new QueryException(QueryException.ErrorType.BAD_DATA, "bad lookback");
+          }
+          return lookback == null ? QueryOptions.DEFAULTS
+              : new QueryOptions(Duration.ofMinutes(Long.parseLong(lookback)));
+        })
+        .build();
+    // The last samples are at 10m: the default 5m lookback sees nothing at 20m, 15m sees them.
+    String vector = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[";
+    assertAnswer(200, vector + "]}}", widened.handle(new ApiRequest("GET", "/api/v1/query",
+        Map.of("query", List.of("up"), "time", List.of("1200")))));
+    assertAnswer(200, vector + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"a\","
+        + "\"job\":\"api\"},\"value\":[1200,\"1\"]}]}}",
+        widened.handle(new ApiRequest("GET", "/api/v1/query", Map.of("query",
+            List.of("up{job=\"api\"}"), "time", List.of("1200"), "lookback", List.of("15")))));
+    ApiResponse range = widened.handle(new ApiRequest("GET", "/api/v1/query_range",
+        Map.of("query", List.of("up{job=\"api\"}"), "start", List.of("1200"),
+            "end", List.of("1500"), "step", List.of("300"), "lookback", List.of("15"))));
+    assertTrue(range.bodyText().contains("\"values\":[[1200,\"1\"],[1500,\"1\"]]"),
+        range.bodyText());
+    assertEquals(400, widened.handle(new ApiRequest("GET", "/api/v1/query",
+        Map.of("query", List.of("up"), "lookback", List.of("bad")))).status());
+  }
+
+  @Test
+  void seriesAreLookedUpWithoutSamples() {
+    List<SelectHints> seen = new ArrayList<>();
+    Queryable recording = new Queryable() {
+      @Override
+      public Querier querier(long mint, long maxt) {
+        return db.querier(mint, maxt);
+      }
+
+      @Override
+      public Querier querier(long mint, long maxt, SelectHints hints) {
+        seen.add(hints);
+        return db.querier(mint, maxt);
+      }
+    };
+    PrometheusApi api = PrometheusApi.builder(new Engine(), recording).build();
+    ApiResponse r = api.handle(new ApiRequest("GET", "/api/v1/series",
+        Map.of("match[]", List.of("up"), "start", List.of("0"), "end", List.of("600"))));
+    assertEquals(200, r.status(), r.bodyText());
+    assertEquals(1, seen.size(), seen::toString);
+    assertTrue(seen.get(0).labelsOnly(), seen::toString);
+    assertEquals(0, seen.get(0).startMs());
+    assertEquals(600_000, seen.get(0).endMs());
+    // A query's selectors are not labels-only lookups.
+    seen.clear();
+    api.handle(new ApiRequest("GET", "/api/v1/query", Map.of("query", List.of("up"))));
+    assertFalse(seen.get(0).labelsOnly(), seen::toString);
   }
 }

@@ -23,6 +23,10 @@ import java.util.Set;
  * <p>The aggregates asked of downsampled data follow the function as Thanos chooses them: min or
  * max for {@code min*}/{@code max*}, count for {@code count*}, sum for {@code sum_*}, counter for
  * the counter functions, count and sum (an average) otherwise.
+ *
+ * <p>A lookup of series without samples ({@link SelectHints#labelsOnly()}, as {@code
+ * /api/v1/series} makes) asks the stores for labels only ({@code skip_chunks}) at any resolution,
+ * as Thanos's series API does: a series kept only in downsampled blocks is a series too.
  */
 public final class EndpointQueryable implements Queryable {
   private final EndpointSet endpoints;
@@ -46,6 +50,10 @@ public final class EndpointQueryable implements Queryable {
 
   @Override
   public Querier querier(long mint, long maxt, SelectHints hints) {
+    if (hints != null && hints.labelsOnly()) {
+      return open(mint, maxt,
+          request.withSkipChunks(true).withMaxResolutionWindow(Long.MAX_VALUE), false);
+    }
     String function = hints == null ? null : hints.function();
     return open(mint, maxt, request.withAggregates(aggregates(function)),
         DedupSeriesSet.adjustsCounters(function));

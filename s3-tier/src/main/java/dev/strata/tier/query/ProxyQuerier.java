@@ -175,6 +175,7 @@ public final class ProxyQuerier implements Querier {
             .setMaxResolutionWindow(options.maxResolutionWindow())
             .setPartialResponseDisabled(!options.partialResponse())
             .setPartialResponseStrategy(strategy())
+            .setSkipChunks(options.skipChunks())
             .addAllWithoutReplicaLabels(options.withoutReplicaLabels());
     for (AggrType a : options.aggregates()) {
       b.addAggregates(aggr(a));

@@ -20,16 +20,18 @@ import java.util.Set;
  * @param maxResolutionWindow the coarsest downsampling resolution accepted, in milliseconds; 0
  *     asks for raw data only
  * @param aggregates the aggregates asked of downsampled data
+ * @param skipChunks whether stores are asked for the series' labels only ({@code skip_chunks}),
+ *     as for {@code /api/v1/series}
  */
 public record ProxyRequest(List<String> replicaLabels, boolean dedup, boolean partialResponse,
-    long maxResolutionWindow, Set<AggrType> aggregates) {
+    long maxResolutionWindow, Set<AggrType> aggregates, boolean skipChunks) {
 
   /**
    * What Thanos's querier asks for when nothing says otherwise: dedup and partial response on,
    * raw data, and the count and sum of downsampled windows (averages).
    */
   public static final ProxyRequest DEFAULTS = new ProxyRequest(
-      List.of(), true, true, 0, EnumSet.of(AggrType.COUNT, AggrType.SUM));
+      List.of(), true, true, 0, EnumSet.of(AggrType.COUNT, AggrType.SUM), false);
 
   public ProxyRequest {
     replicaLabels = List.copyOf(replicaLabels);
@@ -54,23 +56,31 @@ public record ProxyRequest(List<String> replicaLabels, boolean dedup, boolean pa
 
   public ProxyRequest withReplicaLabels(String... labels) {
     return new ProxyRequest(List.of(labels), dedup, partialResponse, maxResolutionWindow,
-        aggregates);
+        aggregates, skipChunks);
   }
 
   public ProxyRequest withDedup(boolean value) {
     return new ProxyRequest(replicaLabels, value, partialResponse, maxResolutionWindow,
-        aggregates);
+        aggregates, skipChunks);
   }
 
   public ProxyRequest withPartialResponse(boolean value) {
-    return new ProxyRequest(replicaLabels, dedup, value, maxResolutionWindow, aggregates);
+    return new ProxyRequest(replicaLabels, dedup, value, maxResolutionWindow, aggregates,
+        skipChunks);
   }
 
   public ProxyRequest withMaxResolutionWindow(long millis) {
-    return new ProxyRequest(replicaLabels, dedup, partialResponse, millis, aggregates);
+    return new ProxyRequest(replicaLabels, dedup, partialResponse, millis, aggregates,
+        skipChunks);
   }
 
   public ProxyRequest withAggregates(Set<AggrType> value) {
-    return new ProxyRequest(replicaLabels, dedup, partialResponse, maxResolutionWindow, value);
+    return new ProxyRequest(replicaLabels, dedup, partialResponse, maxResolutionWindow, value,
+        skipChunks);
+  }
+
+  public ProxyRequest withSkipChunks(boolean value) {
+    return new ProxyRequest(replicaLabels, dedup, partialResponse, maxResolutionWindow,
+        aggregates, value);
   }
 }

@@ -2,14 +2,18 @@ package dev.strata.tier.query;
 
 import static dev.strata.tier.testing.TestTsdb.HOUR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.downsample.AggrType;
 import dev.strata.promql.Engine;
 import dev.strata.promql.QueryResult;
+import dev.strata.promql.SelectHints;
 import dev.strata.promql.Value;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Querier;
+import dev.strata.tier.storeapi.proto.SeriesRequest;
 import dev.strata.tsdb.storage.SeriesSet;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -97,5 +101,41 @@ class EndpointQueryableTest {
     assertEquals(Set.of(AggrType.COUNTER), EndpointQueryable.aggregates("resets"));
     assertEquals(EnumSet.of(AggrType.COUNT, AggrType.SUM), EndpointQueryable.aggregates("sum"));
     assertEquals(EnumSet.of(AggrType.COUNT, AggrType.SUM), EndpointQueryable.aggregates(null));
+  }
+
+  @Test
+  void aSeriesLookupAsksForLabelsOnlyAtAnyResolution() {
+    EndpointQueryable dedup =
+        new EndpointQueryable(endpoints, ProxyRequest.DEFAULTS.withReplicaLabels("replica"));
+    a.seriesRequests.clear();
+    b.seriesRequests.clear();
+    SelectHints labelsOnly = new SelectHints(0, HOUR, 0, SelectHints.SERIES, 0, 0);
+    int n = 0;
+    try (Querier q = dedup.querier(0, HOUR, labelsOnly)) {
+      SeriesSet set = q.select(ALL);
+      while (set.next()) {
+        assertFalse(set.at().labels().has("replica"), set.at().labels()::toString);
+        assertFalse(set.at().samples().next(), set.at().labels()::toString);
+        n++;
+      }
+    }
+    assertEquals(SERIES, n);
+    List<SeriesRequest> asked = new java.util.ArrayList<>(a.seriesRequests);
+    asked.addAll(b.seriesRequests);
+    assertEquals(2, asked.size(), asked::toString);
+    for (SeriesRequest r : asked) {
+      assertTrue(r.getSkipChunks(), r::toString);
+      assertEquals(Long.MAX_VALUE, r.getMaxResolutionWindow(), r::toString);
+    }
+
+    // A query's selector reads samples.
+    a.seriesRequests.clear();
+    SelectHints query = new SelectHints(0, HOUR, 0, null, 0, 300_000);
+    try (Querier q = dedup.querier(0, HOUR, query)) {
+      SeriesSet set = q.select(ALL);
+      assertTrue(set.next());
+      assertTrue(set.at().samples().next());
+    }
+    assertFalse(a.seriesRequests.get(0).getSkipChunks());
   }
 }

@@ -13,6 +13,7 @@ import dev.strata.promql.Engine;
 import dev.strata.promql.api.ApiResponse;
 import dev.strata.promql.api.BuildInfo;
 import dev.strata.promql.api.PrometheusApi;
+import dev.strata.tier.query.DynamicLookback;
 import dev.strata.tier.query.EndpointQueryable;
 import dev.strata.tier.query.EndpointSet;
 import dev.strata.tier.query.EndpointStoreSource;
@@ -96,6 +97,11 @@ public final class QueryCommand implements Callable<Integer> {
       description = "Maximum queries evaluated at once (default ${DEFAULT-VALUE}).")
   int maxConcurrent;
 
+  @Option(names = "--query.dynamic-lookback-delta", arity = "0..1", defaultValue = "true",
+      fallbackValue = "true", hidden = true,
+      description = "Widen a query's lookback to the resolution of the 5m or 1h data it accepts.")
+  boolean dynamicLookback;
+
   @Option(names = "--query.default-step", paramLabel = "DURATION", defaultValue = "1s",
       converter = OptionTypes.PositivePrometheusDuration.class,
       description = "Smallest step of a range query without one; it gets at most 250 points"
@@ -134,12 +140,14 @@ public final class QueryCommand implements Callable<Integer> {
     log.info("querying {} endpoints given and those of {} file_sd files; replica labels {}",
         endpoints.size(), sdFiles.size(), replicaLabels);
 
-    RequestOptions options = new RequestOptions(replicaLabels, partialResponse(), autoDownsampling);
+    RequestOptions options = new RequestOptions(replicaLabels, partialResponse(), autoDownsampling,
+        new DynamicLookback(promql.lookbackDelta(), dynamicLookback));
     Engine engine = new Engine(promql.engine().maxConcurrency(maxConcurrent).build());
     EndpointQueryable defaults =
         new EndpointQueryable(endpointSet, options.defaults());
     PrometheusApi api = PrometheusApi.builder(engine, defaults)
         .queryableFor(r -> new EndpointQueryable(endpointSet, options.of(r)))
+        .queryOptionsFor(options::queryOptions)
         .buildInfo(new BuildInfo(VersionCommand.strataVersion(), "", "", "", "",
             "java" + System.getProperty("java.version")))
         .flags(flags())

@@ -1,11 +1,15 @@
 package dev.strata.examples.cli.query;
 
 import dev.strata.promql.QueryException;
+import dev.strata.promql.QueryOptions;
 import dev.strata.promql.api.ApiRequest;
 import dev.strata.promql.parser.Durations;
+import dev.strata.tier.query.DynamicLookback;
 import dev.strata.tier.query.ProxyRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The options of one request to {@code strata query}, from Thanos's extra HTTP parameters over the
@@ -15,15 +19,20 @@ import java.util.Map;
  * duration or a number of seconds; absent: raw data, or {@code auto} with {@code
  * --query.auto-downsampling}). A bad value is a {@code bad_data} error (HTTP 400).
  *
+ * <p>A query's lookback is {@code lookback_delta} when given (and positive), else the one its
+ * {@code max_source_resolution} implies ({@link DynamicLookback}), as Thanos v0.34 picks it.
+ *
  * @param replicaLabels {@code --query.replica-label}
  * @param partialResponse {@code --query.partial-response}
  * @param autoDownsampling {@code --query.auto-downsampling}
+ * @param lookback {@code --query.lookback-delta} and {@code --query.dynamic-lookback-delta}
  */
 record RequestOptions(List<String> replicaLabels, boolean partialResponse,
-    boolean autoDownsampling) {
+    boolean autoDownsampling, DynamicLookback lookback) {
 
   RequestOptions {
     replicaLabels = List.copyOf(replicaLabels);
+    Objects.requireNonNull(lookback, "lookback");
   }
 
   /** What a request that says nothing asks of the stores. */
@@ -40,6 +49,16 @@ record RequestOptions(List<String> replicaLabels, boolean partialResponse,
         .withDedup(bool(request, "dedup", true))
         .withPartialResponse(bool(request, "partial_response", partialResponse))
         .withMaxResolutionWindow(maxResolutionWindow(request));
+  }
+
+  /** The engine's settings for the query {@code request} asks for. */
+  QueryOptions queryOptions(ApiRequest request) {
+    String given = request.param("lookback_delta");
+    long millis = given == null || given.isEmpty() ? 0 : seconds("lookback_delta", given);
+    // Thanos takes only a positive lookback from the request; otherwise the flags' choice.
+    Duration lookbackDelta = millis > 0 ? Duration.ofMillis(millis)
+        : lookback.forMaxSourceResolution(maxResolutionWindow(request));
+    return new QueryOptions(lookbackDelta);
   }
 
   private long maxResolutionWindow(ApiRequest request) {

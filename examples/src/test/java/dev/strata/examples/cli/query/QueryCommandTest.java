@@ -3,37 +3,32 @@ package dev.strata.examples.cli.query;
 import static dev.strata.examples.cli.query.ApiAnswers.query;
 import static dev.strata.examples.cli.query.ApiAnswers.results;
 import static dev.strata.examples.cli.query.ApiAnswers.series;
+import static dev.strata.examples.cli.query.QueryFixture.SAMPLES;
+import static dev.strata.examples.cli.query.QueryFixture.STEP;
+import static dev.strata.examples.cli.query.QueryFixture.T0;
+import static dev.strata.examples.cli.query.QueryFixture.address;
+import static dev.strata.examples.cli.query.QueryFixture.seconds;
+import static dev.strata.examples.cli.query.QuerierProcess.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.examples.server.ServerProcess;
 import dev.strata.tier.storeapi.StoreApiServer;
 import dev.strata.tier.storeapi.StoreClient;
-import dev.strata.tier.storeapi.TsdbStoreSource;
-import dev.strata.tier.testing.TestTsdb;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
-import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.storage.SeriesSet;
 import dev.strata.tsdb.testing.Interop;
 import dev.strata.tsdb.testing.Promtool;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,123 +36,47 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code strata query} as a child process over two HA replicas of one producer, each a Strata
- * StoreAPI server in this JVM over a small database, listed in a file_sd file. Replica {@code a}
- * misses ten minutes that replica {@code b} has. Checked through the HTTP API as a client sees it,
- * and with {@code promtool query}.
+ * StoreAPI server in this JVM over a small database, listed in a file_sd file ({@link
+ * QueryFixture}). Replica {@code a} misses ten minutes that replica {@code b} has. Checked through
+ * the HTTP API as a client sees it, and with {@code promtool query}.
  */
 @Interop
 class QueryCommandTest {
-  private static final long T0 = 1_700_000_000_000L; // ms
-  private static final long STEP = 15_000;
-  private static final int SAMPLES = 80; // 20 minutes
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path tmp;
-  private static final List<AutoCloseable> opened = new ArrayList<>();
-  private static final Map<StoreApiServer, Tsdb> servedDbs = new java.util.HashMap<>();
+  private static QueryFixture fixture;
   /** When set, replica b fails every StoreAPI call but Info, as a store whose data is away. */
   private static final AtomicBoolean bFailing = new AtomicBoolean();
   private static StoreApiServer a;
   private static StoreApiServer b;
-  private static Path sdFile;
-  private static ServerProcess query;
+  private static QuerierProcess query;
   private static String url;
   private static int grpcPort;
 
   @BeforeAll
   static void start() throws Exception {
-    a = store("a", "c1", "a", "requests_total", 0, true, null);
-    b = store("b", "c1", "b", "requests_total", 1, false, bFailing);
-    sdFile = tmp.resolve("targets.yml");
-    writeTargets(a, b);
-    query = QueryTesting.start(tmp, "query", "--store.sd-files=" + sdFile,
-        "--query.replica-label=replica");
-    url = QueryTesting.url(query);
-    grpcPort = query.awaitGrpcPort("strata query: ");
-    awaitStores(address(a), address(b));
+    fixture = new QueryFixture(tmp);
+    a = fixture.store("a", "c1", "a", "requests_total", 0, true, null);
+    b = fixture.store("b", "c1", "b", "requests_total", 1, false, bFailing);
+    fixture.writeTargets(a, b);
+    query = fixture.startQuerier("", "--query.replica-label=replica");
+    url = query.url();
+    grpcPort = query.grpcPort();
+    query.awaitStores(address(a), address(b));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (query != null) {
-      query.close();
+    if (fixture != null) {
+      fixture.close();
     }
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
-
-  /**
-   * A counter sampled every 15 s from T0 for 20 minutes, its value the sample's index, from the
-   * sample {@code first} on, served with {@code {cluster, replica}}; with {@code gap}, minutes 5 to
-   * 15 are missing.
-   */
-  private static StoreApiServer store(String dir, String cluster, String replica, String metric,
-      int first, boolean gap, AtomicBoolean failing) throws Exception {
-    Tsdb db = TestTsdb.open(tmp.resolve(dir));
-    opened.add(db);
-    Appender app = db.appender();
-    for (int i = first; i < SAMPLES; i++) {
-      if (!gap || i < 20 || i >= 60) {
-        app.append(Labels.of("__name__", metric, "job", "api"), T0 + i * STEP, i);
-      }
-    }
-    app.commit();
-    return serve(db, 0, Labels.of("cluster", cluster, "replica", replica), failing);
-  }
-
-  private static StoreApiServer serve(Tsdb db, int port, Labels external, AtomicBoolean failing)
-      throws Exception {
-    StoreApiServer.Builder server = StoreApiServer.builder(
-        new InetSocketAddress("127.0.0.1", port), new TsdbStoreSource(db, external));
-    if (failing != null) {
-      server.intercept(QueryTesting.failingWhen(failing));
-    }
-    StoreApiServer s = server.start();
-    opened.add(s);
-    servedDbs.put(s, db);
-    return s;
-  }
-
-  private static String address(StoreApiServer s) {
-    return "127.0.0.1:" + s.port();
-  }
-
-  private static void writeTargets(StoreApiServer... servers) throws Exception {
-    StringBuilder yaml = new StringBuilder("- targets:\n");
-    for (StoreApiServer s : servers) {
-      yaml.append("  - '").append(address(s)).append("'\n");
-    }
-    Path next = tmp.resolve("targets.yml.tmp");
-    Files.writeString(next, yaml);
-    Files.move(next, sdFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Waits until {@code /api/v1/stores} lists every address, healthy. */
-  private static void awaitStores(String... addresses) throws Exception {
-    QueryTesting.awaitHealthy(url, addresses);
-  }
-
-  /** Waits until {@code /api/v1/stores} lists {@code address} in a state {@code test} accepts. */
-  private static JsonNode awaitStore(String address, Predicate<JsonNode> test) throws Exception {
-    return QueryTesting.awaitStore(url, address, test);
   }
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url + pathAndQuery)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return query.get(pathAndQuery);
   }
 
-  /** GET {@code path} with parameters given as name, value, ...; the answer must be 200. */
   private static JsonNode api(String path, String... params) throws Exception {
-    HttpResponse<String> r = get(path + query(params));
-    assertEquals(200, r.statusCode(), r.body());
-    return JSON.readTree(r.body());
-  }
-
-  private static String seconds(long ms) {
-    return Double.toString(ms / 1000.0);
+    return query.api(path, params);
   }
 
   @Test
@@ -265,20 +184,19 @@ class QueryCommandTest {
   void aStoppedStoreIsLeftOutOnceItsCheckFails() throws Exception {
     String end = seconds(T0 + SAMPLES * STEP);
     String address = address(b);
-    Tsdb db = servedDbs.get(b);
-    b.close();
-    opened.remove(b);
+    Tsdb db = fixture.db(b);
+    fixture.stop(b);
     try {
-      JsonNode down = awaitStore(address, s -> !s.path("lastError").isNull());
+      JsonNode down = query.awaitStore(address, s -> !s.path("lastError").isNull());
       assertTrue(down.path("lastError").asText().length() > 0, down.toString());
       // No longer queried: replica a answers alone, even without partial response.
       assertEquals(Map.of(series("cluster", "c1", "job", "api"), List.of("40")),
           results(api("/api/v1/query", "query", "count_over_time(requests_total[30m])",
               "time", end, "partial_response", "false")));
     } finally {
-      b = serve(db, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)),
+      b = fixture.serve(db, Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)),
           Labels.of("cluster", "c1", "replica", "b"), bFailing);
-      awaitStores(address);
+      query.awaitStores(address);
     }
   }
 
@@ -321,9 +239,9 @@ class QueryCommandTest {
 
   @Test
   void anEndpointAddedToTheSdFileIsQueriedWithinSeconds() throws Exception {
-    StoreApiServer c = store("c", "c2", "a", "other_total", 0, false, null);
-    writeTargets(a, b, c);
-    awaitStores(address(c));
+    StoreApiServer c = fixture.store("c", "c2", "a", "other_total", 0, false, null);
+    fixture.writeTargets(a, b, c);
+    query.awaitStores(address(c));
     JsonNode answer = api("/api/v1/query", "query", "other_total",
         "time", seconds(T0 + SAMPLES * STEP));
     assertEquals(Map.of(series("__name__", "other_total", "cluster", "c2", "job", "api"),

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.promql.QueryException;
 import dev.strata.promql.api.ApiRequest;
+import dev.strata.promql.QueryOptions;
+import dev.strata.tier.query.DynamicLookback;
 import dev.strata.tier.query.ProxyRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,7 +19,9 @@ import picocli.CommandLine;
 
 /** The command's flags and the per-request options, without servers. */
 class QueryOptionsTest {
-  private static final RequestOptions OPTIONS = new RequestOptions(List.of("replica"), true, false);
+  private static final DynamicLookback LOOKBACK = new DynamicLookback(Duration.ofMinutes(5), true);
+  private static final RequestOptions OPTIONS =
+      new RequestOptions(List.of("replica"), true, false, LOOKBACK);
 
   private static ApiRequest request(String path, String... params) {
     Map<String, List<String>> map = new LinkedHashMap<>();
@@ -79,13 +83,43 @@ class QueryOptionsTest {
         "step", "5m")).maxResolutionWindow());
     assertEquals(0, OPTIONS.of(request("/api/v1/query", "max_source_resolution", "auto"))
         .maxResolutionWindow());
-    assertEquals(12_000, new RequestOptions(List.of(), true, true)
+    assertEquals(12_000, new RequestOptions(List.of(), true, true, LOOKBACK)
         .of(request("/api/v1/query_range", "step", "60")).maxResolutionWindow());
     for (String bad : List.of("-1", "-5m", "soon")) {
       QueryException e = assertThrows(QueryException.class,
           () -> OPTIONS.of(request("/api/v1/query", "max_source_resolution", bad)));
       assertEquals(QueryException.ErrorType.BAD_DATA, e.type(), bad);
     }
+  }
+
+  @Test
+  void theLookbackFollowsTheResolutionUnlessTheRequestGivesOne() {
+    assertEquals(new QueryOptions(Duration.ofMinutes(5)),
+        OPTIONS.queryOptions(request("/api/v1/query")));
+    assertEquals(new QueryOptions(Duration.ofMinutes(5)),
+        OPTIONS.queryOptions(request("/api/v1/query", "max_source_resolution", "5m")));
+    assertEquals(new QueryOptions(Duration.ofHours(1)),
+        OPTIONS.queryOptions(request("/api/v1/query", "max_source_resolution", "1h")));
+    // auto: a fifth of a 1h step is 12m, above 5m data.
+    assertEquals(new QueryOptions(Duration.ofHours(1)), OPTIONS.queryOptions(
+        request("/api/v1/query_range", "max_source_resolution", "auto", "step", "1h")));
+    assertEquals(new QueryOptions(Duration.ofMinutes(2)), OPTIONS.queryOptions(
+        request("/api/v1/query", "max_source_resolution", "1h", "lookback_delta", "2m")));
+    assertEquals(new QueryOptions(Duration.ofSeconds(90)),
+        OPTIONS.queryOptions(request("/api/v1/query", "lookback_delta", "90")));
+    // Not positive: the flags decide.
+    assertEquals(new QueryOptions(Duration.ofHours(1)), OPTIONS.queryOptions(
+        request("/api/v1/query", "max_source_resolution", "1h", "lookback_delta", "0s")));
+    QueryException e = assertThrows(QueryException.class,
+        () -> OPTIONS.queryOptions(request("/api/v1/query", "lookback_delta", "later")));
+    assertEquals(QueryException.ErrorType.BAD_DATA, e.type());
+
+    QueryCommand fixed = new QueryCommand();
+    new CommandLine(fixed).parseArgs("--query.dynamic-lookback-delta=false");
+    assertFalse(fixed.dynamicLookback);
+    QueryCommand defaults = new QueryCommand();
+    new CommandLine(defaults).parseArgs();
+    assertTrue(defaults.dynamicLookback);
   }
 
   @Test

@@ -8,16 +8,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.examples.server.ServerProcess;
 import dev.strata.examples.testing.Browser;
 import dev.strata.examples.testing.HeadlessChromium;
 import dev.strata.tier.storeapi.StoreApiServer;
-import dev.strata.tier.storeapi.TsdbStoreSource;
 import dev.strata.tier.testing.TestTsdb;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -74,6 +71,8 @@ class QueryWebUiTest {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   @TempDir static Path tmp;
+  private static QueryFixture fixture;
+  /** The stores' databases, closed after the fixture has stopped serving them. */
   private static final List<AutoCloseable> opened = new ArrayList<>();
   private static final List<StoreApiServer> stores = new ArrayList<>();
   /** The UI's base URL (route prefix included) by route prefix. */
@@ -86,23 +85,20 @@ class QueryWebUiTest {
 
   @BeforeAll
   static void start() throws Exception {
+    fixture = new QueryFixture(tmp);
     lastSample = System.currentTimeMillis() / 60_000 * 60_000;
     stores.add(store("a", "c1", "a", 0, null));
     stores.add(store("b", "c1", "b", 0, null));
     stores.add(store("c", "c2", "a", 2, c2Failing));
-    List<String> args = new ArrayList<>(List.of("--query.replica-label=replica"));
-    stores.forEach(s -> args.add("--endpoint=" + address(s)));
-    ServerProcess atRoot = QueryTesting.start(tmp, "query", args.toArray(String[]::new));
-    opened.add(atRoot);
-    args.add("--web.route-prefix=" + PREFIX);
-    ServerProcess underPrefix = QueryTesting.start(tmp, "query-prefixed",
-        args.toArray(String[]::new));
-    opened.add(underPrefix);
-    bases.put("", QueryTesting.url(atRoot));
-    bases.put(PREFIX, QueryTesting.url(underPrefix) + PREFIX);
-    for (String base : bases.values()) {
-      QueryTesting.awaitHealthy(base, stores.stream().map(QueryWebUiTest::address)
-          .toArray(String[]::new));
+    fixture.writeTargets(stores.toArray(StoreApiServer[]::new));
+    String[] addresses = stores.stream().map(QueryFixture::address).toArray(String[]::new);
+    for (String prefix : List.of("", PREFIX)) {
+      QuerierProcess querier = prefix.isEmpty()
+          ? fixture.startQuerier("", "--query.replica-label=replica")
+          : fixture.startQuerier(prefix, "--query.replica-label=replica",
+              "--web.route-prefix=" + prefix);
+      querier.awaitStores(addresses);
+      bases.put(prefix, querier.url());
     }
     browser = HeadlessChromium.start(tmp.resolve("chromium-profile"), 1280, 800);
   }
@@ -111,6 +107,9 @@ class QueryWebUiTest {
   static void stop() throws Exception {
     if (browser != null) {
       browser.quit();
+    }
+    if (fixture != null) {
+      fixture.close();
     }
     for (int i = opened.size() - 1; i >= 0; i--) {
       opened.get(i).close();
@@ -136,18 +135,11 @@ class QueryWebUiTest {
           Math.round(depth * 100) / 100.0);
     }
     app.commit();
-    StoreApiServer.Builder server = StoreApiServer.builder(new InetSocketAddress("127.0.0.1", 0),
-        new TsdbStoreSource(db, Labels.of("cluster", cluster, "replica", replica)));
-    if (failing != null) {
-      server.intercept(QueryTesting.failingWhen(failing));
-    }
-    StoreApiServer s = server.start();
-    opened.add(s);
-    return s;
+    return fixture.serve(db, 0, Labels.of("cluster", cluster, "replica", replica), failing);
   }
 
   private static String address(StoreApiServer s) {
-    return "127.0.0.1:" + s.port();
+    return QueryFixture.address(s);
   }
 
   private static String uiTime(long ms) {
