@@ -4,7 +4,6 @@ import static dev.strata.examples.cli.query.ApiAnswers.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -379,11 +378,12 @@ class QueryWebUiTest {
     }
   }
 
+  /** The README's pictures: into {@code -Dstrata.screenshots=DIR}, else a temporary directory. */
   @Test
   void screenshots() throws Exception {
     String dir = System.getProperty("strata.screenshots");
-    assumeTrue(dir != null && !dir.isBlank(), "no -Dstrata.screenshots=DIR");
-    Path out = Files.createDirectories(Path.of(dir));
+    Path out = Files.createDirectories(dir == null || dir.isBlank()
+        ? tmp.resolve("screenshots") : Path.of(dir));
     open("", "/graph?g0.expr=" + encode("queue_depth") + "&g0.tab=0&g0.range_input=30m"
         + "&g0.step_input=15&g0.deduplicate=1");
     await("a chart of 2 series", d -> chartSeries() == 2 && paintedPixels() > 500);
@@ -393,5 +393,8 @@ class QueryWebUiTest {
     await("3 endpoints", d -> d.findElements(By.cssSelector("tr[data-endpoint]")).size() == 3);
     Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), out.resolve("query-stores.png"),
         StandardCopyOption.REPLACE_EXISTING);
+    for (String png : List.of("query-graph.png", "query-stores.png")) {
+      assertTrue(Files.size(out.resolve(png)) > 10_000, png + " is a picture of the page");
+    }
   }
 }
