@@ -516,8 +516,19 @@ class GlobalViewTopologyTest {
     assertEquals(1, out.lines().count(), out);
   }
 
+  /** Started side by side, before Prometheus, as a Nomad group's tasks start: nothing to report. */
   @Test
   @Order(6)
+  void theComponentsStartedTogetherLogNoError() {
+    List<ServerProcess> all = new ArrayList<>(List.of(query, store));
+    replicas.values().forEach(r -> all.add(r.sidecar));
+    for (ServerProcess p : all) {
+      assertFalse(p.log().contains(" ERROR "), p.name() + ":\n" + p.log());
+    }
+  }
+
+  @Test
+  @Order(7)
   void editingTheSdFileAddsAndRemovesAnEndpointWithinSeconds() throws Exception {
     JsonNode byType = global("/api/v1/stores").path("data");
     assertEquals(2, byType.path("sidecar").size(), byType.toString());
@@ -570,7 +581,7 @@ class GlobalViewTopologyTest {
    * sidecar stays down.
    */
   @Test
-  @Order(7)
+  @Order(8)
   void aKilledSidecarIsAWarningUntilItsCheckFailsThenLeftOut() throws Exception {
     Replica b = replicas.get("b");
     String address = b.grpcAddress;
