@@ -49,7 +49,8 @@ final class ApiAnswers {
     Map<Map<String, String>, TreeMap<Long, Double>> out = new LinkedHashMap<>();
     for (JsonNode r : answer.path("data").path("result")) {
       Map<String, String> labels = new TreeMap<>();
-      r.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      r.path("metric").fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       TreeMap<Long, Double> points = new TreeMap<>();
       for (JsonNode v : r.path("values")) {
         points.put(Math.round(v.get(0).asDouble() * 1000), Double.parseDouble(v.get(1).asText()));

@@ -221,7 +221,8 @@ class GlobalViewTopologyTest {
             + "      - targets: ['127.0.0.1:" + port + "']\n"
             + "  - job_name: target\n    static_configs:\n"
             + "      - targets: ['" + target.address() + "']\n",
-        r.port, List.of("--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"));
+        r.port, List.of("--storage.tsdb.min-block-duration=2h",
+            "--storage.tsdb.max-block-duration=2h"));
   }
 
   /** Starts the sidecar of {@code r}, which waits for its Prometheus if that is not up yet. */
@@ -420,6 +421,14 @@ class GlobalViewTopologyTest {
     var apart = samples(global("/api/v1/query_range", append(range, "dedup", "false")));
     assertEquals(2, apart.size(), apart.keySet().toString());
     apart.values().forEach(c -> assertEquals(expected, c));
+
+    // The series API over the same span: one series from the bucket's and the sidecars' four.
+    String[] span = {"match[]", COUNTER, "start", seconds(start), "end", seconds(end)};
+    assertEquals(JSON.readTree("[{\"__name__\":\"" + COUNTER + "\",\"cluster\":\"c1\","
+            + "\"instance\":\"" + target.address() + "\",\"job\":\"target\","
+            + "\"path\":\"/api\"}]"),
+        global("/api/v1/series", span).path("data"));
+    assertEquals(2, global("/api/v1/series", append(span, "dedup", "false")).path("data").size());
   }
 
   /**
@@ -586,8 +595,8 @@ class GlobalViewTopologyTest {
     Replica b = replicas.get("b");
     String address = b.grpcAddress;
     String at = seconds(evalTime);
-    var expected = withLabels(results(prometheus("a", "/api/v1/query", "query", COUNTER, "time", at)),
-        "cluster", "c1");
+    var expected = withLabels(
+        results(prometheus("a", "/api/v1/query", "query", COUNTER, "time", at)), "cluster", "c1");
     // Killed right after a check, so that the queries below run well before the next one.
     String checked = storeStatus(address).path("lastCheck").asText();
     awaitStore(address, s -> !s.path("lastCheck").asText().equals(checked));
