@@ -95,16 +95,18 @@ public final class SidecarCommand implements Callable<Integer> {
     // Made here, not when the class loads: --log.level must be set before the first logger.
     Logger log = LoggerFactory.getLogger(SidecarCommand.class);
     String url = prometheusUrl.toString();
-    if (!Files.isDirectory(tsdbPath.resolve("wal"))) {
-      log.error("{} has no wal directory: is --tsdb.path Prometheus's --storage.tsdb.path?",
-          tsdbPath);
-    }
     ServerLifecycle lifecycle = new ServerLifecycle("sidecar");
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     PrometheusClient prometheus = new PrometheusClient(prometheusUrl, configTimeout);
     PrometheusWatch watch = lifecycle.closeAtStop(new PrometheusWatch(prometheus, url, registry));
     var labels = watch.awaitExternalLabels(readyTimeout);
+    // Checked once Prometheus is up: a sidecar started beside it (as the tasks of one group
+    // start) may look before Prometheus has made its directories.
+    if (!Files.isDirectory(tsdbPath.resolve("wal"))) {
+      log.error("{} has no wal directory: is --tsdb.path Prometheus's --storage.tsdb.path?",
+          tsdbPath);
+    }
     watch.start(configInterval);
 
     Optional<BucketConfig> bucketConfig = objstore.config();

@@ -41,6 +41,43 @@ final class ApiAnswers {
     return out;
   }
 
+  /**
+   * Each result's labels (as a map) with its samples, time in milliseconds to value, in the
+   * answer's order; for range queries, whose points are compared by time.
+   */
+  static Map<Map<String, String>, TreeMap<Long, Double>> samples(JsonNode answer) {
+    Map<Map<String, String>, TreeMap<Long, Double>> out = new LinkedHashMap<>();
+    for (JsonNode r : answer.path("data").path("result")) {
+      Map<String, String> labels = new TreeMap<>();
+      r.path("metric").fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      TreeMap<Long, Double> points = new TreeMap<>();
+      for (JsonNode v : r.path("values")) {
+        points.put(Math.round(v.get(0).asDouble() * 1000), Double.parseDouble(v.get(1).asText()));
+      }
+      out.put(labels, points);
+    }
+    return out;
+  }
+
+  /** Unix seconds as the API writes them: whole seconds without a fraction, else milliseconds. */
+  static String seconds(long ms) {
+    return ms % 1000 == 0 ? Long.toString(ms / 1000)
+        : java.math.BigDecimal.valueOf(ms, 3).toPlainString();
+  }
+
+  /** {@code answer}'s series with the labels given as name, value, ... added to each. */
+  static <V> Map<Map<String, String>, V> withLabels(Map<Map<String, String>, V> answer,
+      String... labels) {
+    Map<Map<String, String>, V> out = new LinkedHashMap<>();
+    answer.forEach((l, v) -> {
+      Map<String, String> all = new TreeMap<>(l);
+      all.putAll(series(labels));
+      out.put(all, v);
+    });
+    return out;
+  }
+
   static Map<String, String> series(String... labels) {
     Map<String, String> m = new TreeMap<>();
     for (int i = 0; i < labels.length; i += 2) {
