@@ -10,8 +10,6 @@ import dev.strata.promql.QueryOptions;
 import dev.strata.promql.Sample;
 import dev.strata.promql.Vector;
 import dev.strata.promql.parser.PromqlParser;
-import dev.strata.tier.objstore.Bucket;
-import dev.strata.tier.objstore.FilesystemBucket;
 import dev.strata.tier.query.DynamicLookback;
 import dev.strata.tier.query.EndpointQueryable;
 import dev.strata.tier.query.EndpointSet;
@@ -45,7 +43,7 @@ class DownsampledLookbackTest {
   private static final DynamicLookback THANOS_DEFAULT =
       new DynamicLookback(Duration.ofMinutes(5), true);
 
-  private Bucket bucket;
+  private GatewayEndpoint served;
   private BucketServer gateway;
   private EndpointSet endpoints;
   private final Engine engine = new Engine();
@@ -53,24 +51,15 @@ class DownsampledLookbackTest {
   @BeforeAll
   void start(@TempDir Path dir) throws IOException {
     BucketFixture data = BucketFixture.create(dir.resolve("blocks"));
-    bucket = FilesystemBucket.open(dir.resolve("bucket"));
-    BucketFixture.upload(bucket, List.of(data.oneHour1));
-    gateway = BucketServer.start(bucket, dir.resolve("local"), Duration.ZERO);
-    endpoints = EndpointSet.builder().endpoint(gateway.target()).start();
-    endpoints.update();
-    assertEquals(1, endpoints.stores().size(), () -> "" + endpoints.statuses());
+    served = GatewayEndpoint.start(dir, List.of(data.oneHour1));
+    gateway = served.gateway;
+    endpoints = served.endpoints;
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (endpoints != null) {
-      endpoints.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (bucket != null) {
-      bucket.close();
+    if (served != null) {
+      served.close();
     }
   }
 

@@ -13,8 +13,6 @@ import dev.strata.downsample.Aggregation;
 import dev.strata.downsample.DownsampledBlockReader;
 import dev.strata.downsample.Resolutions;
 import dev.strata.promql.SelectHints;
-import dev.strata.tier.objstore.Bucket;
-import dev.strata.tier.objstore.FilesystemBucket;
 import dev.strata.tier.query.EndpointQueryable;
 import dev.strata.tier.query.EndpointSet;
 import dev.strata.tier.query.ProxyRequest;
@@ -31,7 +29,6 @@ import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.SeriesSet;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,31 +50,22 @@ class RemoteDownsampledTest {
   private static final LabelMatcher ALL = LabelMatcher.regex("__name__", ".+");
 
   private BucketFixture data;
-  private Bucket bucket;
+  private GatewayEndpoint served;
   private BucketServer gateway;
   private EndpointSet endpoints;
 
   @BeforeAll
   void start(@TempDir Path dir) throws IOException {
     data = BucketFixture.create(dir.resolve("blocks"));
-    bucket = FilesystemBucket.open(dir.resolve("bucket"));
-    BucketFixture.upload(bucket, List.of(data.fiveMinutes1));
-    gateway = BucketServer.start(bucket, dir.resolve("local"), Duration.ZERO);
-    endpoints = EndpointSet.builder().endpoint(gateway.target()).start();
-    endpoints.update();
-    assertEquals(1, endpoints.stores().size(), () -> "" + endpoints.statuses());
+    served = GatewayEndpoint.start(dir, List.of(data.fiveMinutes1));
+    gateway = served.gateway;
+    endpoints = served.endpoints;
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (endpoints != null) {
-      endpoints.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (bucket != null) {
-      bucket.close();
+    if (served != null) {
+      served.close();
     }
   }
 
