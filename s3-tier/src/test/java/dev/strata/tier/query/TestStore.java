@@ -4,17 +4,13 @@ import dev.strata.tier.storeapi.StoreApiServer;
 import dev.strata.tier.storeapi.StoreServer;
 import dev.strata.tier.storeapi.TsdbStoreSource;
 import dev.strata.tier.storeapi.proto.SeriesRequest;
+import dev.strata.tier.testing.SeriesRequestRecorder;
 import dev.strata.tier.testing.TestTsdb;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Querier;
-import io.grpc.ForwardingServerCallListener;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -120,7 +116,7 @@ final class TestStore implements AutoCloseable {
   private void startServer(int onPort) throws IOException {
     InetSocketAddress address = new InetSocketAddress("127.0.0.1", onPort);
     TsdbStoreSource source = new TsdbStoreSource(db, external);
-    Recorder recorder = new Recorder();
+    SeriesRequestRecorder recorder = new SeriesRequestRecorder(seriesRequests);
     if (infoService) {
       StoreApiServer s = StoreApiServer.builder(address, source).intercept(recorder).start();
       port = s.port();
@@ -145,24 +141,5 @@ final class TestStore implements AutoCloseable {
   public void close() throws IOException {
     stop();
     db.close();
-  }
-
-  /** Records the Series requests. */
-  private final class Recorder implements ServerInterceptor {
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(
-        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-      ServerCall.Listener<Q> listener = next.startCall(call, headers);
-      if (!call.getMethodDescriptor().getFullMethodName().equals("thanos.Store/Series")) {
-        return listener;
-      }
-      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<Q>(listener) {
-        @Override
-        public void onMessage(Q message) {
-          seriesRequests.add((SeriesRequest) message);
-          super.onMessage(message);
-        }
-      };
-    }
   }
 }

@@ -5,12 +5,12 @@ import dev.strata.examples.server.ServerProcess;
 import dev.strata.tier.storeapi.StoreApiServer;
 import dev.strata.tier.storeapi.TsdbStoreSource;
 import dev.strata.tier.storeapi.proto.SeriesRequest;
+import dev.strata.tier.testing.SeriesRequestRecorder;
 import dev.strata.tier.testing.TestTsdb;
 import dev.strata.tsdb.Tsdb;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
 import dev.strata.tsdb.testing.ChildJvm;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -73,7 +73,7 @@ final class QueryFixture implements AutoCloseable {
       throws Exception {
     StoreApiServer.Builder server = StoreApiServer.builder(
         new InetSocketAddress("127.0.0.1", port), new TsdbStoreSource(db, external));
-    server.intercept(recordingSeries());
+    server.intercept(new SeriesRequestRecorder(seriesRequests));
     if (failing != null) {
       server.intercept(failingWhen(failing));
     }
@@ -151,26 +151,6 @@ final class QueryFixture implements AutoCloseable {
       opened.get(i).close();
     }
     opened.clear();
-  }
-
-  private ServerInterceptor recordingSeries() {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        ServerCall.Listener<Q> listener = next.startCall(call, headers);
-        if (!call.getMethodDescriptor().getFullMethodName().equals("thanos.Store/Series")) {
-          return listener;
-        }
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<Q>(listener) {
-          @Override
-          public void onMessage(Q message) {
-            seriesRequests.add((SeriesRequest) message);
-            super.onMessage(message);
-          }
-        };
-      }
-    };
   }
 
   private static ServerInterceptor failingWhen(AtomicBoolean failing) {
