@@ -140,6 +140,18 @@ public final class ServerProcess implements AutoCloseable {
     return Integer.parseInt(m.group(1));
   }
 
+  /**
+   * Waits up to {@code timeout} for the process to exit by itself; returns its exit code.
+   *
+   * @throws IllegalStateException if it is still running then
+   */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(name + " still runs after " + timeout + ":\n" + log());
+    }
+    return process.exitValue();
+  }
+
   /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

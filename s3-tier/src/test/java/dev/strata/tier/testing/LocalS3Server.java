@@ -132,14 +132,19 @@ public final class LocalS3Server implements AutoCloseable {
     }
   }
 
+  /** Thanos's objstore YAML for {@code bucket} on this server, for a command's config file. */
+  public String objstoreYaml(String bucket) {
+    return "type: S3\nconfig:\n  bucket: " + bucket + "\n  endpoint: "
+        + endpoint().getAuthority() + "\n  insecure: true\n  access_key: " + ACCESS_KEY
+        + "\n  secret_key: " + SECRET_KEY + "\n";
+  }
+
   /** Runs a server until killed, printing an objstore config for it; for benchmarks by hand. */
   public static void main(String[] args) throws Exception {
     LocalS3Server server = args.length > 0 ? onDisk(Path.of(args[0])) : inMemory();
     String bucket = args.length > 1 ? args[1] : "strata";
     server.createBucket(bucket);
-    System.out.println("type: S3\nconfig:\n  bucket: " + bucket + "\n  endpoint: "
-        + server.endpoint().getAuthority() + "\n  insecure: true\n  access_key: " + ACCESS_KEY
-        + "\n  secret_key: " + SECRET_KEY);
+    System.out.print(server.objstoreYaml(bucket));
     System.out.flush();
     Thread.currentThread().join();
   }
