@@ -19,7 +19,7 @@
 #
 # The dashboard query set of promql-vs-prometheus.sh runs against each: range queries over the last
 # 24 h (or HOURS if fewer) at 60 s steps, instant queries at the end of the data. All servers are
-# started once and stay up; for each query WARMUP (10) untimed rounds go first, then RUNS timed
+# started once and stay up; for each query untimed rounds go first (below), then RUNS timed
 # rounds, the targets taking turns in each round (Prometheus, the querier over both replicas with
 # dedup=true, the same with dedup=false, the querier over one replica). Times are curl's
 # %{time_total} of a POST: evaluation, the StoreAPI hops, JSON encoding and transfer. The table
@@ -34,7 +34,8 @@
 #   WORK (a temp dir)   where the data goes (4 copies of the blocks, S3Proxy's 3, about 1.8 GB at
 #                       the defaults); kept only if given, and reused: blocks already generated or
 #                       uploaded are not redone
-#   WARMUP (10)         untimed rounds per query before the timed ones
+#   WARMUP (10), WARMUP_SECONDS (30)   untimed rounds per query before the timed ones: at least
+#                       WARMUP rounds, and more until WARMUP_SECONDS have passed
 #   STRATA_JVM_FLAGS    extra JVM flags for the strata servers (none by default: as the launcher)
 #   CHUNK_CACHE (1GB), INDEX_CACHE (256MB)   the stores' caches: large enough by default to hold
 #                       what the queries read, as "warm" means
@@ -45,6 +46,7 @@ series="${1:-10000}"
 hours="${2:-24}"
 runs="${3:-5}"
 warmup="${WARMUP:-10}"
+warmup_seconds="${WARMUP_SECONDS:-30}"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
 strata_jar="$root/examples/target/strata.jar"
 
@@ -145,8 +147,10 @@ printf 'global:\n  scrape_interval: 15s\nscrape_configs: []\n' >"$work/prometheu
 mvn -B -q -pl s3-tier -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" \
   >/dev/null || die "building s3-tier's test classes failed"
 a22="$(find ~/.m2/repository/com/fasterxml/jackson/core/jackson-annotations/2.22 -name '*.jar' | head -1)"
+# A fresh bucket every run (S3Proxy's test server creates it and will not start over one that
+# exists); uploading again takes seconds next to the generation, which a kept WORK skips.
+rm -rf "$work/s3data" "$work/objstore.yml" "$work/store-both-data" "$work/store-single-data"
 mkdir -p "$work/s3data"
-rm -f "$work/objstore.yml"
 java "@$root/jvm.options" -cp "$a22:s3-tier/target/test-classes:s3-tier/target/classes:$(cat "$work/cp.txt")" \
   dev.strata.tier.testing.LocalS3Server "$work/s3data" strata >"$work/objstore.yml" 2>"$work/s3proxy.log" &
 s3proxy_pid=$!
@@ -284,7 +288,12 @@ for entry in "${queries[@]}"; do
   query="${entry#*|}"
   echo "$kind: $query" >&2
   p_t=() d_t=() n_t=() s_t=()
-  for ((r = 0; r < warmup; r++)); do round "$kind" "$query" "$work/answers"; done
+  # A JIT compiles a loop after so many executions, not after so many seconds: a cheap query
+  # needs many more rounds than WARMUP before it is as warm as the others.
+  warm_until=$((SECONDS + warmup_seconds))
+  for ((r = 0; r < warmup || SECONDS < warm_until; r++)); do
+    round "$kind" "$query" "$work/answers"
+  done
   p_t=() d_t=() n_t=() s_t=()
   for ((r = 0; r < runs; r++)); do round "$kind" "$query" "$work/answers"; done
   p_shape=$(shape "$work/answers/prometheus.json")
@@ -312,7 +321,8 @@ peak_mib() { awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 echo
 echo "data: $written series x 2 replicas, $samples samples per replica, $hours h of 15 s scrapes" \
   "in 2 h blocks; range queries over the last $range_hours h at 60 s steps, instant queries at" \
-  "the end; medians of $runs rounds after $warmup untimed ones, the targets taking turns."
+  "the end; medians of $runs rounds after at least $warmup untimed ones (and $warmup_seconds s)," \
+  "the targets taking turns."
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
   "$(free -g | awk '/^Mem:/ { print $2 }') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "stores' caches: index ${INDEX_CACHE:-256MB}, chunks ${CHUNK_CACHE:-1GB};" \
