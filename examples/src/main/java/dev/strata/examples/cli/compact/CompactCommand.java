@@ -10,17 +10,24 @@ import dev.strata.examples.server.ServerAddresses;
 import dev.strata.examples.server.ServerLifecycle;
 import dev.strata.tier.compact.BucketCompactor;
 import dev.strata.tier.compact.CompactionHaltedException;
+import dev.strata.tier.compact.CompactorLock;
 import dev.strata.tier.compact.CompactorOptions;
 import dev.strata.tier.objstore.Bucket;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -32,8 +39,8 @@ import picocli.CommandLine.Option;
  * {@code strata compact}: the compactor, as {@code thanos compact}. Compacts each group of a
  * bucket's blocks with Thanos's planner, downsamples, applies retention per resolution and deletes
  * what was marked long enough ago. Without {@code --wait}, one pass and exit; with it, a pass every
- * {@code --wait-interval} until stopped. Thanos requires a single compactor per bucket; so does
- * Strata.
+ * {@code --wait-interval} until stopped. Thanos requires a single compactor per bucket; Strata's
+ * claims the bucket ({@link CompactorLock}) and a second one refuses to start.
  */
 @Command(name = "compact",
     description = "Compact, downsample and apply retention to a bucket's blocks (as thanos compact).")
@@ -97,6 +104,9 @@ public final class CompactCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** How long the bucket stays claimed after the compactor last renewed its claim. */
+  private static final Duration LEASE = Duration.ofSeconds(90);
+
   @Override
   public Integer call() throws Exception {
     // Made here, not when the class loads: --log.level must be set before the first logger.
@@ -126,6 +136,32 @@ public final class CompactCommand implements Callable<Integer> {
         .start());
     Bucket bucket = config.openExisting();
     lifecycle.closeAtStop(bucket::close);
+    CompactorLock lock;
+    try {
+      lock = lifecycle.closeAtStop(claim(bucket));
+    } catch (CompactorLock.HeldElsewhereException e) {
+      log.error("refusing to start: {}", e.getMessage());
+      spec.commandLine().getErr().println("strata compact: " + e.getMessage());
+      lifecycle.stop();
+      lifecycle.awaitStop();
+      return 1;
+    }
+    ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "strata-compact-lease");
+      t.setDaemon(true);
+      return t;
+    });
+    lifecycle.closeAtStop(renewals::shutdownNow);
+    renewals.scheduleWithFixedDelay(() -> {
+      try {
+        lock.renew();
+      } catch (CompactorLock.HeldElsewhereException e) {
+        log.error("stopping: {}", e.getMessage());
+        lifecycle.stop();
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not renew the compactor lease, retrying: {}", e.toString());
+      }
+    }, LEASE.toMillis() / 3, LEASE.toMillis() / 3, TimeUnit.MILLISECONDS);
     BucketCompactor compactor = new BucketCompactor(bucket, options);
     spec.commandLine().getOut().printf("strata compact: HTTP on http://%s, bucket %s%s%n",
         new ListenAddress(http.address().host(), server.port()), bucket.name(),
@@ -148,5 +184,20 @@ public final class CompactCommand implements Callable<Integer> {
     loop.start();
     lifecycle.awaitStop();
     return 0;
+  }
+
+  // One compactor per bucket: this host and scratch directory name it, so that the same compactor
+  // restarted after a crash takes its claim back at once.
+  private CompactorLock claim(Bucket bucket) throws IOException, InterruptedException {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    Path dir = dataDir.toAbsolutePath().normalize();
+    return CompactorLock.acquire(bucket, host + ":" + dir,
+        "strata compact on " + host + " (pid " + ProcessHandle.current().pid() + ", data dir "
+            + dir + ")", LEASE, Duration.ofSeconds(1), Clock.systemUTC());
   }
 }

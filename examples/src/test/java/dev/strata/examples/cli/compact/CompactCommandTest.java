@@ -83,7 +83,7 @@ class CompactCommandTest {
   }
 
   @Test
-  void withWaitItPassesAgainAndAgainWithMetricsAndStopsOnSigterm() throws Exception {
+  void withWaitItPassesAgainAndAgainWithMetricsRefusesASecondAndStopsOnSigterm() throws Exception {
     Path config = bucket(new SidecarBlocks[1], 6, false);
     try (ServerProcess compact = start(config, "--wait", "--wait-interval=1s")) {
       int port = compact.awaitPort("strata compact: ");
@@ -93,6 +93,12 @@ class CompactCommandTest {
       String metrics = get(port, "/metrics").body();
       assertTrue(metrics.contains("thanos_compact_halted 0"), metrics);
       assertTrue(metrics.contains("thanos_compact_group_compactions_total 1"), metrics);
+      // A second compactor on the bucket (another scratch directory: another compactor) refuses.
+      StrataCli.Result second = StrataCli.run("compact", "--objstore.config-file=" + config,
+          "--data-dir=" + tmp.resolve("other-data"), "--http-address=127.0.0.1:0");
+      assertEquals(1, second.exitCode(), second.stdout() + second.stderr());
+      assertTrue(second.stderr().contains("another compactor holds bucket"), second.stderr());
+      assertTrue(second.stderr().contains("pid " + compact.pid()), second.stderr());
       compact.close();
       assertTrue(compact.log().contains("compact: stopped"), compact.log());
     }
