@@ -3,11 +3,12 @@ package dev.strata.examples.cli.bucket;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code strata bucket}: look at and check the blocks of a bucket in the Thanos layout. */
+/** {@code strata bucket}: look at, check, mark and clean up the blocks of a bucket in the Thanos layout. */
 @Command(
     name = "bucket",
-    description = "Inspect and verify blocks in object storage (Thanos bucket layout).",
-    subcommands = {LsCommand.class, InspectCommand.class, VerifyCommand.class})
+    description = "Inspect, verify, mark and clean up blocks in object storage (Thanos bucket layout).",
+    subcommands = {LsCommand.class, InspectCommand.class, VerifyCommand.class, MarkCommand.class,
+        CleanupCommand.class})
 public final class BucketCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
