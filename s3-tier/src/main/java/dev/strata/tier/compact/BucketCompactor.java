@@ -101,8 +101,8 @@ public final class BucketCompactor {
     List<BlockMeta> all = new ArrayList<>();
     long down = 0;
     long up = 0;
-    for (CompactionGroup group : grouped) {
-      GroupCompactor.Outcome outcome = groups.compact(group, noCompact::contains);
+    for (GroupCompactor.Outcome outcome : Parallel.map(grouped, options.compactConcurrency(),
+        "strata-compact-group", g -> groups.compact(g, noCompact::contains))) {
       compacted.addAll(outcome.created());
       marked.addAll(outcome.marked());
       all.addAll(outcome.blocks());
@@ -127,38 +127,57 @@ public final class BucketCompactor {
   private long[] downsample(List<BlockMeta> blocks, List<BlockMeta> created) throws IOException {
     long down = 0;
     long up = 0;
-    Path scratch = options.scratchDir().resolve("downsample");
     for (int round = 0; round < 2; round++) {
-      for (DownsamplingRules.Task task : DownsamplingRules.tasks(blocks, b -> false)) {
-        BlockMeta input = task.meta();
-        Path dir = scratch.resolve(input.ulid().toString());
-        FileTrees.deleteRecursively(dir);
-        Files.createDirectories(dir);
-        try {
-          long started = System.nanoTime();
-          Path inputDir = dir.resolve("input");
-          down += bucket.download(input.ulid(), inputDir);
-          BlockMeta made;
-          try (Block block = Block.open(inputDir)) {
-            made = new Downsampler(ulids).run(block, task.resolution(), dir);
-          }
-          Path madeDir = BlockDirectories.path(dir, made.ulid());
-          up += FileTrees.size(madeDir);
-          Map<String, String> labels =
-              input.thanos().map(ThanosMeta::labels).orElse(Map.of());
-          BlockMeta uploaded = bucket.upload(madeDir,
-              new ThanosMeta(labels, task.resolution(), ThanosMeta.SOURCE_COMPACTOR));
-          created.add(uploaded);
-          blocks.add(uploaded);
-          LOG.info("downsampled block {} to {} as {} in {} ms", input.ulid(),
-              Resolutions.format(task.resolution()), uploaded.ulid(),
-              (System.nanoTime() - started) / 1_000_000);
-        } finally {
-          FileTrees.deleteRecursively(dir);
-        }
+      List<DownsamplingRules.Task> tasks = DownsamplingRules.tasks(blocks, b -> false);
+      for (Downsampled d : Parallel.map(tasks, options.downsampleConcurrency(),
+          "strata-downsample", this::downsample)) {
+        created.add(d.block);
+        blocks.add(d.block);
+        down += d.bytesDownloaded;
+        up += d.bytesUploaded;
       }
     }
     return new long[] {down, up};
+  }
+
+  /** A block made by downsampling, and the bytes moved to make it. */
+  private record Downsampled(BlockMeta block, long bytesDownloaded, long bytesUploaded) {}
+
+  private Downsampled downsample(DownsamplingRules.Task task) throws IOException {
+    BlockMeta input = task.meta();
+    Path dir = options.scratchDir().resolve("downsample").resolve(input.ulid().toString());
+    FileTrees.deleteRecursively(dir);
+    Files.createDirectories(dir);
+    try {
+      long started = System.nanoTime();
+      Path inputDir = dir.resolve("input");
+      long down = bucket.download(input.ulid(), inputDir);
+      BlockMeta made;
+      try (Block block = Block.open(inputDir)) {
+        made = new Downsampler(ulids).run(block, task.resolution(), dir);
+      }
+      Path madeDir = BlockDirectories.path(dir, made.ulid());
+      long up = FileTrees.size(madeDir);
+      Map<String, String> labels = input.thanos().map(ThanosMeta::labels).orElse(Map.of());
+      BlockMeta uploaded = bucket.upload(madeDir,
+          new ThanosMeta(labels, task.resolution(), ThanosMeta.SOURCE_COMPACTOR));
+      LOG.info("downsampled block {} to {} as {} in {} ms", input.ulid(),
+          Resolutions.format(task.resolution()), uploaded.ulid(),
+          (System.nanoTime() - started) / 1_000_000);
+      return new Downsampled(uploaded, down, up);
+    } finally {
+      FileTrees.deleteRecursively(dir);
+    }
+  }
+
+  /**
+   * Retention alone, as Thanos's {@code tools bucket retention}: marks for deletion the blocks past
+   * the retention of their resolution, and returns them. Nothing is compacted nor deleted.
+   */
+  public List<Ulid> applyRetention() throws IOException {
+    List<BlockMeta> blocks = new ArrayList<>();
+    sync.sync().blocks().values().forEach(b -> blocks.add(b.meta()));
+    return applyRetention(blocks);
   }
 
   private List<Ulid> applyRetention(Collection<BlockMeta> blocks) throws IOException {

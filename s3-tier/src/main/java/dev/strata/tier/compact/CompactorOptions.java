@@ -22,6 +22,8 @@ public final class CompactorOptions {
   private final Duration retentionRaw;
   private final Duration retentionFiveMinutes;
   private final Duration retentionOneHour;
+  private final int compactConcurrency;
+  private final int downsampleConcurrency;
   private final Clock clock;
 
   private CompactorOptions(Builder b) {
@@ -34,6 +36,8 @@ public final class CompactorOptions {
     this.retentionRaw = b.retentionRaw;
     this.retentionFiveMinutes = b.retentionFiveMinutes;
     this.retentionOneHour = b.retentionOneHour;
+    this.compactConcurrency = b.compactConcurrency;
+    this.downsampleConcurrency = b.downsampleConcurrency;
     this.clock = b.clock;
   }
 
@@ -81,6 +85,16 @@ public final class CompactorOptions {
     return retentionOneHour.toMillis();
   }
 
+  /** Groups compacted at once. */
+  public int compactConcurrency() {
+    return compactConcurrency;
+  }
+
+  /** Blocks downsampled at once. */
+  public int downsampleConcurrency() {
+    return downsampleConcurrency;
+  }
+
   public Clock clock() {
     return clock;
   }
@@ -96,6 +110,8 @@ public final class CompactorOptions {
     private Duration retentionRaw = Duration.ZERO;
     private Duration retentionFiveMinutes = Duration.ZERO;
     private Duration retentionOneHour = Duration.ZERO;
+    private int compactConcurrency = 1;
+    private int downsampleConcurrency = 1;
     private Clock clock = Clock.systemUTC();
 
     private Builder(Path scratchDir) {
@@ -135,6 +151,18 @@ public final class CompactorOptions {
       return this;
     }
 
+    /** Groups compacted at once (Thanos's {@code --compact.concurrency}, 1 by default). */
+    public Builder compactConcurrency(int value) {
+      this.compactConcurrency = positive(value, "compaction concurrency");
+      return this;
+    }
+
+    /** Blocks downsampled at once (Thanos's {@code --downsample.concurrency}, 1 by default). */
+    public Builder downsampleConcurrency(int value) {
+      this.downsampleConcurrency = positive(value, "downsampling concurrency");
+      return this;
+    }
+
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
@@ -160,6 +188,13 @@ public final class CompactorOptions {
         }
       }
       return new CompactorOptions(this);
+    }
+
+    private static int positive(int n, String what) {
+      if (n < 1) {
+        throw new IllegalArgumentException(what + " " + n + " is below 1");
+      }
+      return n;
     }
 
     private static Duration nonNegative(Duration d, String what) {

@@ -92,8 +92,9 @@ class BucketCompactorTest {
         fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 6);
         fixture.upload(B, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 4);
       }
+      // The two streams' groups compacted at once.
       BucketCompactor compactor = new BucketCompactor(bucket, options(tmp.resolve("scratch"))
-          .downsampling(false).build());
+          .downsampling(false).compactConcurrency(2).build());
       BucketCompactor.Pass pass = compactor.run();
       assertFalse(pass.compacted().isEmpty());
       for (Map<String, String> stream : List.of(A, B)) {

@@ -2,6 +2,7 @@ package dev.strata.examples.cli.compact;
 
 import dev.strata.examples.cli.ObjstoreOptions;
 import dev.strata.examples.cli.OptionTypes;
+import dev.strata.examples.cli.RetentionOptions;
 import dev.strata.examples.server.HttpAddress;
 import dev.strata.examples.server.HttpServer;
 import dev.strata.examples.server.ListenAddress;
@@ -58,20 +59,7 @@ public final class CompactCommand implements Callable<Integer> {
       description = "Time between passes with --wait (default ${DEFAULT-VALUE}).")
   Duration waitInterval;
 
-  @Option(names = "--retention.resolution-raw", paramLabel = "DURATION", defaultValue = "0d",
-      converter = ServerAddresses.GracePeriod.class,
-      description = "How long raw blocks are kept; 0d keeps them for ever (default ${DEFAULT-VALUE}).")
-  Duration retentionRaw;
-
-  @Option(names = "--retention.resolution-5m", paramLabel = "DURATION", defaultValue = "0d",
-      converter = ServerAddresses.GracePeriod.class,
-      description = "How long 5m blocks are kept; 0d keeps them for ever (default ${DEFAULT-VALUE}).")
-  Duration retentionFiveMinutes;
-
-  @Option(names = "--retention.resolution-1h", paramLabel = "DURATION", defaultValue = "0d",
-      converter = ServerAddresses.GracePeriod.class,
-      description = "How long 1h blocks are kept; 0d keeps them for ever (default ${DEFAULT-VALUE}).")
-  Duration retentionOneHour;
+  @Mixin RetentionOptions retention;
 
   @Option(names = "--downsampling.disable",
       description = "Do not downsample (raw blocks are then the only ones kept for long ranges).")
@@ -98,6 +86,16 @@ public final class CompactCommand implements Callable<Integer> {
       description = "Merge overlapping blocks of a group instead of halting on them.")
   boolean verticalCompaction;
 
+  @Option(names = "--compact.concurrency", paramLabel = "N", defaultValue = "1",
+      converter = OptionTypes.Positive.class,
+      description = "Groups compacted at once (default ${DEFAULT-VALUE}).")
+  int compactConcurrency;
+
+  @Option(names = "--downsample.concurrency", paramLabel = "N", defaultValue = "1",
+      converter = OptionTypes.Positive.class,
+      description = "Blocks downsampled at once (default ${DEFAULT-VALUE}).")
+  int downsampleConcurrency;
+
   @Mixin HttpAddress http;
   @Mixin ObjstoreOptions objstore;
   @Mixin LoggingOptions logging;
@@ -113,13 +111,14 @@ public final class CompactCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(CompactCommand.class);
     CompactorOptions options;
     try {
-      options = CompactorOptions.builder(dataDir)
+      options = retention.applyTo(CompactorOptions.builder(dataDir))
           .replicaLabels(Set.copyOf(replicaLabels))
           .verticalCompaction(verticalCompaction)
           .downsampling(!downsamplingDisabled)
           .consistencyDelay(consistencyDelay)
           .deleteDelay(deleteDelay)
-          .retention(retentionRaw, retentionFiveMinutes, retentionOneHour)
+          .compactConcurrency(compactConcurrency)
+          .downsampleConcurrency(downsampleConcurrency)
           .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

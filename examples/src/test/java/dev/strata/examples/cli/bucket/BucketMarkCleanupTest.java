@@ -18,7 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code strata bucket mark} and {@code strata bucket cleanup} on a filesystem bucket. */
+/**
+ * {@code strata bucket mark}, {@code cleanup} and {@code retention} on a filesystem bucket.
+ */
 class BucketMarkCleanupTest {
   @TempDir Path tmp;
 
@@ -68,5 +70,27 @@ class BucketMarkCleanupTest {
         "--marker=deletion-mark.json", "--details=again");
     assertEquals(2, absent.exitCode());
     assertTrue(absent.stderr().contains("is not in"), absent.stderr());
+  }
+
+  @Test
+  void retentionMarksTheBlocksPastItOnly() throws Exception {
+    Path dir = tmp.resolve("bucket");
+    BlockMeta old;
+    BlockMeta recent;
+    long now = System.currentTimeMillis() / HOUR * HOUR;
+    try (FilesystemBucket bucket = FilesystemBucket.open(dir)) {
+      SidecarBlocks blocks = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
+      old = blocks.upload(Map.of("cluster", "a"), now - 30 * 24 * HOUR,
+          now - 30 * 24 * HOUR + 2 * HOUR, 2);
+      recent = blocks.upload(Map.of("cluster", "a"), now - 4 * HOUR, now - 2 * HOUR, 2);
+    }
+    Path config = tmp.resolve("bucket.yml");
+    Files.writeString(config, "type: FILESYSTEM\nconfig:\n  directory: " + dir + "\n");
+    String out = run("bucket", "retention", "--objstore.config-file=" + config,
+        "--retention.resolution-raw=7d").assertSuccess().stdout();
+    assertTrue(out.contains(old.ulid() + "  marked for deletion"), out);
+    assertFalse(out.contains(recent.ulid().toString()), out);
+    assertTrue(Files.exists(dir.resolve(old.ulid() + "/deletion-mark.json")));
+    assertFalse(Files.exists(dir.resolve(recent.ulid() + "/deletion-mark.json")));
   }
 }
