@@ -10,6 +10,7 @@ import dev.strata.tsdb.chunkenc.HeapChunkBuffer;
 import dev.strata.tsdb.chunkenc.XorChunkAppender;
 import dev.strata.tsdb.chunks.ChunkBatch;
 import dev.strata.tsdb.chunks.ChunkSegmentWriter;
+import dev.strata.tsdb.dedup.DedupSeriesSet;
 import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.index.ChunkMetas;
 import dev.strata.tsdb.index.IndexWriter;
@@ -19,6 +20,7 @@ import dev.strata.tsdb.query.SeriesChunks;
 import dev.strata.tsdb.query.SeriesMerger;
 import dev.strata.tsdb.storage.BlockReader;
 import dev.strata.tsdb.storage.ChunkSeriesCursor;
+import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.tombstones.TombstoneSet;
 import dev.strata.tsdb.tombstones.TombstonesWriter;
 import java.io.IOException;
@@ -60,6 +62,15 @@ public final class BlockWriter {
    */
   public static Optional<BlockMeta> write(Path dataDir, BlockMeta meta, List<BlockReader> sources)
       throws IOException {
+    return write(dataDir, meta, sources, VerticalMerge.ONE_TO_ONE);
+  }
+
+  /**
+   * As {@link #write(Path, BlockMeta, List)}, with {@code merge} saying how the samples of a series
+   * whose chunks overlap across sources are merged.
+   */
+  public static Optional<BlockMeta> write(Path dataDir, BlockMeta meta, List<BlockReader> sources,
+      VerticalMerge merge) throws IOException {
     long mint = meta.minTime();
     long maxt = meta.maxTime() - 1; // inclusive
     Path[] written = new Path[1];
@@ -67,7 +78,7 @@ public final class BlockWriter {
     Path tmp = dataDir.resolve(meta.ulid() + BlockDirectories.TMP_FOR_CREATION_SUFFIX);
     try {
       BlockDirectories.create(dataDir, meta.ulid(), dir -> {
-        stats[0] = writeContents(dir, mint, maxt, sources);
+        stats[0] = writeContents(dir, mint, maxt, sources, merge);
         if (stats[0].numSeries() == 0) {
           throw new EmptyBlock();
         }
@@ -94,8 +105,8 @@ public final class BlockWriter {
     }
   }
 
-  private static BlockStats writeContents(Path dir, long mint, long maxt, List<BlockReader> sources)
-      throws IOException {
+  private static BlockStats writeContents(Path dir, long mint, long maxt, List<BlockReader> sources,
+      VerticalMerge merge) throws IOException {
     Files.createDirectories(dir.resolve(BlockFiles.CHUNKS));
     try (IndexWriter index = IndexWriter.create(dir.resolve(BlockFiles.INDEX));
         ChunkSegmentWriter chunkWriter = new ChunkSegmentWriter(dir.resolve(BlockFiles.CHUNKS))) {
@@ -106,7 +117,7 @@ public final class BlockWriter {
       for (BlockReader source : sources) {
         cursors.add(source.select(mint, maxt));
       }
-      SeriesWriter series = new SeriesWriter(index, chunkWriter, mint, maxt);
+      SeriesWriter series = new SeriesWriter(index, chunkWriter, mint, maxt, merge);
       SeriesMerger merger = new SeriesMerger(cursors);
       SeriesChunks chunks = new SeriesChunks();
       while (merger.next()) {
@@ -142,11 +153,14 @@ public final class BlockWriter {
     private long[] maxTimes = new long[16];
     private byte[][] buffers = new byte[16][];
     private final XorChunkAppender appender = new XorChunkAppender();
+    private final VerticalMerge merge;
     long samples;
     long series;
     long chunkCount;
 
-    SeriesWriter(IndexWriter index, ChunkSegmentWriter chunkWriter, long mint, long maxt) {
+    SeriesWriter(IndexWriter index, ChunkSegmentWriter chunkWriter, long mint, long maxt,
+        VerticalMerge merge) {
+      this.merge = merge;
       this.index = index;
       this.chunkWriter = chunkWriter;
       this.mint = mint;
@@ -232,7 +246,10 @@ public final class BlockWriter {
     }
 
     private int reencode(SeriesChunks chunks) {
-      MergedSampleIterator it = new MergedSampleIterator(chunks, mint, maxt);
+      // Raw bits where they can be had, so that NaN payloads (stale markers) pass unchanged.
+      MergedSampleIterator merged = merge == VerticalMerge.PENALTY && chunks.overlapping()
+          ? null : new MergedSampleIterator(chunks, mint, maxt);
+      SampleIterator it = merged != null ? merged : penalty(chunks);
       int count = 0;
       HeapChunkBuffer buf = null;
       while (it.next()) {
@@ -245,7 +262,8 @@ public final class BlockWriter {
           appender.start(buf);
           minTimes[count] = it.t();
         }
-        appender.appendBits(it.t(), it.valueBits());
+        appender.appendBits(it.t(),
+            merged != null ? merged.valueBits() : Double.doubleToRawLongBits(it.v()));
         maxTimes[count] = it.t();
         samples++;
       }
@@ -253,6 +271,21 @@ public final class BlockWriter {
         count = finish(buf, count);
       }
       return count;
+    }
+
+    // Each source is a replica: its own samples, then Thanos's penalty algorithm over them.
+    private SampleIterator penalty(SeriesChunks chunks) {
+      List<SampleIterator> replicas = new ArrayList<>();
+      List<ChunkSeriesCursor> seen = new ArrayList<>();
+      for (int i = 0; i < chunks.size(); i++) {
+        ChunkSeriesCursor source = chunks.source(i);
+        if (!seen.contains(source)) {
+          seen.add(source);
+          replicas.add(new MergedSampleIterator(new SeriesChunks().only(chunks, source), mint,
+              maxt));
+        }
+      }
+      return DedupSeriesSet.deduplicate(replicas, false);
     }
 
     private int finish(HeapChunkBuffer buf, int count) {

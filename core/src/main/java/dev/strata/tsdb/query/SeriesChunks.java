@@ -28,6 +28,21 @@ public final class SeriesChunks {
     return this;
   }
 
+  /**
+   * The chunks of {@code all} that come from {@code source}, in the same order: one source's view
+   * of the series, when sources are replicas to be deduplicated rather than merged.
+   */
+  public SeriesChunks only(SeriesChunks all, ChunkSeriesCursor source) {
+    size = 0;
+    for (int i = 0; i < all.size; i++) {
+      if (all.source(i) == source) {
+        add(source, all.index(i));
+      }
+    }
+    sort();
+    return this;
+  }
+
   private void add(ChunkSeriesCursor c, int i) {
     if (size == sources.length) {
       int n = size * 2;

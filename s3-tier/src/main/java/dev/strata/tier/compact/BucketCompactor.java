@@ -57,7 +57,7 @@ public final class BucketCompactor {
         .filter(this::consistent)
         .build();
     this.groups = new GroupCompactor(this.bucket, options.scratchDir().resolve("compact"),
-        options.verticalCompaction(), ulids);
+        options.verticalCompaction(), options.verticalMerge(), ulids);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.strata.tier.compact;
 
 import dev.strata.downsample.Resolutions;
+import dev.strata.tsdb.compact.VerticalMerge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ public final class CompactorOptions {
   private final Path scratchDir;
   private final Set<String> replicaLabels;
   private final boolean verticalCompaction;
+  private final VerticalMerge verticalMerge;
   private final boolean downsampling;
   private final Duration consistencyDelay;
   private final Duration deleteDelay;
@@ -29,7 +31,9 @@ public final class CompactorOptions {
   private CompactorOptions(Builder b) {
     this.scratchDir = b.scratchDir;
     this.replicaLabels = Set.copyOf(b.replicaLabels);
-    this.verticalCompaction = b.verticalCompaction;
+    // As in Thanos: replica labels put replicas' overlapping blocks in one group, to be merged.
+    this.verticalCompaction = b.verticalCompaction || !b.replicaLabels.isEmpty();
+    this.verticalMerge = b.verticalMerge;
     this.downsampling = b.downsampling;
     this.consistencyDelay = b.consistencyDelay;
     this.deleteDelay = b.deleteDelay;
@@ -55,9 +59,17 @@ public final class CompactorOptions {
     return replicaLabels;
   }
 
-  /** Whether overlapping blocks of a group are merged (otherwise they halt the compactor). */
+  /**
+   * Whether overlapping blocks of a group are merged (otherwise they halt the compactor): when
+   * asked for, and whenever replica labels are given, as in Thanos.
+   */
   public boolean verticalCompaction() {
     return verticalCompaction;
+  }
+
+  /** How overlapping blocks' samples are merged (Thanos's {@code --deduplication.func}). */
+  public VerticalMerge verticalMerge() {
+    return verticalMerge;
   }
 
   public boolean downsampling() {
@@ -104,6 +116,7 @@ public final class CompactorOptions {
     private final Path scratchDir;
     private Set<String> replicaLabels = Set.of();
     private boolean verticalCompaction;
+    private VerticalMerge verticalMerge = VerticalMerge.ONE_TO_ONE;
     private boolean downsampling = true;
     private Duration consistencyDelay = Duration.ofMinutes(30);
     private Duration deleteDelay = Duration.ofHours(48);
@@ -125,6 +138,12 @@ public final class CompactorOptions {
 
     public Builder verticalCompaction(boolean value) {
       this.verticalCompaction = value;
+      return this;
+    }
+
+    /** {@link VerticalMerge#PENALTY} deduplicates replicas as the querier does. */
+    public Builder verticalMerge(VerticalMerge value) {
+      this.verticalMerge = Objects.requireNonNull(value, "verticalMerge");
       return this;
     }
 

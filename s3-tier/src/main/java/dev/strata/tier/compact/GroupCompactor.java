@@ -8,6 +8,7 @@ import dev.strata.tsdb.block.ThanosMeta;
 import dev.strata.tsdb.block.Ulid;
 import dev.strata.tsdb.block.UlidGenerator;
 import dev.strata.tsdb.compact.BlockWriter;
+import dev.strata.tsdb.compact.VerticalMerge;
 import dev.strata.tsdb.fileutil.FileTrees;
 import dev.strata.tsdb.storage.BlockReader;
 import java.io.IOException;
@@ -41,14 +42,16 @@ final class GroupCompactor {
   private final BucketBlocks bucket;
   private final Path scratch;
   private final boolean verticalCompaction;
+  private final VerticalMerge merge;
   private final UlidGenerator ulids;
   private final ThanosPlanner planner = new ThanosPlanner(RANGES);
 
   GroupCompactor(BucketBlocks bucket, Path scratch, boolean verticalCompaction,
-      UlidGenerator ulids) {
+      VerticalMerge merge, UlidGenerator ulids) {
     this.bucket = bucket;
     this.scratch = scratch;
     this.verticalCompaction = verticalCompaction;
+    this.merge = merge;
     this.ulids = ulids;
   }
 
@@ -176,7 +179,7 @@ final class GroupCompactor {
         sources.add(b);
         readers.add(b.reader());
       }
-      return BlockWriter.write(dir, BlockMeta.compacted(ulids.next(), plan), readers);
+      return BlockWriter.write(dir, BlockMeta.compacted(ulids.next(), plan), readers, merge);
     } finally {
       readers.forEach(BlockReader::close);
       sources.forEach(Block::close);

@@ -15,6 +15,7 @@ import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.ThanosMeta;
 import dev.strata.tsdb.block.Ulid;
 import dev.strata.tsdb.block.UlidGenerator;
+import dev.strata.tsdb.compact.VerticalMerge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,31 +127,52 @@ class BucketCompactorTest {
   }
 
   @Test
-  void replicaLabelsPutReplicasInOneGroupAndOverlapsHaltWithoutVerticalCompaction()
-      throws Exception {
+  void overlappingBlocksHaltTheCompactorUnlessVerticalCompactionIsOn() throws Exception {
+    try (FilesystemBucket bucket = bucket()) {
+      SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
+      for (int i = 0; i < 4; i++) {
+        fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3);
+      }
+      BlockMeta stray = fixture.upload(A, T0 + HOUR, T0 + 3 * HOUR, 3);
+      CompactionHaltedException halted = assertThrows(CompactionHaltedException.class,
+          () -> new BucketCompactor(bucket, options(tmp.resolve("scratch")).build()).run());
+      assertTrue(halted.getMessage().contains("overlap"), halted.getMessage());
+      assertTrue(halted.getMessage().contains(stray.ulid().toString()), halted.getMessage());
+      assertTrue(halted.getMessage().contains("cluster=\"a\""), halted.getMessage());
+      assertEquals(5, live(bucket).size(), "nothing was touched");
+
+      BucketCompactor.Pass pass = new BucketCompactor(bucket, options(tmp.resolve("scratch"))
+          .verticalCompaction(true).build()).run();
+      assertFalse(pass.compacted().isEmpty());
+      assertEverySampleOnce(bucket, fixture, A);
+    }
+  }
+
+  @Test
+  void replicaLabelsMergeReplicasIntoBlocksOfTheGroupsLabels() throws Exception {
     try (FilesystemBucket bucket = bucket()) {
       SidecarBlocks fixture = new SidecarBlocks(bucket, tmp, UlidGenerator.system());
       Map<String, String> replicaB = Map.of("cluster", "a", "replica", "1");
-      List<Ulid> uploaded = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        uploaded.add(fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3).ulid());
-        uploaded.add(fixture.upload(replicaB, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3)
-            .ulid());
+        fixture.upload(A, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3);
+        fixture.upload(replicaB, T0 + i * 2 * HOUR, T0 + (i + 1) * 2 * HOUR, 3);
       }
-      CompactionHaltedException halted = assertThrows(CompactionHaltedException.class,
-          () -> new BucketCompactor(bucket, options(tmp.resolve("scratch"))
-              .replicaLabels(Set.of("replica")).build()).run());
-      assertTrue(halted.getMessage().contains("overlap"), halted.getMessage());
-      assertTrue(halted.getMessage().contains("cluster=\"a\""), halted.getMessage());
-      assertEquals(8, live(bucket).size(), "nothing was touched");
-
-      // With vertical compaction, the replicas merge into blocks labelled with the group's labels.
+      // Replica labels turn vertical compaction on, as in Thanos.
       BucketCompactor.Pass pass = new BucketCompactor(bucket, options(tmp.resolve("scratch"))
-          .replicaLabels(Set.of("replica")).verticalCompaction(true).build()).run();
+          .replicaLabels(Set.of("replica")).verticalMerge(VerticalMerge.PENALTY).build()).run();
       assertFalse(pass.compacted().isEmpty());
       for (BlockMeta b : pass.compacted()) {
         assertEquals(Map.of("cluster", "a"), b.thanos().orElseThrow().labels());
       }
+      // The replicas scraped the same samples: the merged blocks hold them once.
+      SidecarBlocks reader = new SidecarBlocks(bucket, tmp.resolve("read"), UlidGenerator.system());
+      assertEquals(fixture.written(A), reader.readRaw(Map.of("cluster", "a")));
+      long stored = liveRaw(bucket, Map.of("cluster", "a")).stream()
+          .mapToLong(m -> m.stats().numSamples()).sum();
+      assertEquals(fixture.written(A).values().stream().mapToLong(Map::size).sum(), stored,
+          "one replica's samples, once");
+      assertTrue(liveRaw(bucket, A).isEmpty() && liveRaw(bucket, replicaB).isEmpty(),
+          "every replica block merged");
     }
   }
 
@@ -164,7 +186,7 @@ class BucketCompactorTest {
       }
       // A compaction of the first four uploaded its block and died: the sources are unmarked.
       GroupCompactor group = new GroupCompactor(new BucketBlocks(bucket), tmp.resolve("g"),
-          false, UlidGenerator.system());
+          false, VerticalMerge.ONE_TO_ONE, UlidGenerator.system());
       CompactionGroup all = CompactionGroup.of(
           MetaSync.builder(bucket).build().sync().blocks().values(), Set.of()).get(0);
       GroupCompactor.Outcome outcome = group.compact(all, id -> false);

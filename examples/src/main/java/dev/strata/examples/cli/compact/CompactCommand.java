@@ -14,6 +14,7 @@ import dev.strata.tier.compact.CompactionHaltedException;
 import dev.strata.tier.compact.CompactorLock;
 import dev.strata.tier.compact.CompactorOptions;
 import dev.strata.tier.objstore.Bucket;
+import dev.strata.tsdb.compact.VerticalMerge;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -78,9 +79,14 @@ public final class CompactCommand implements Callable<Integer> {
   Duration deleteDelay;
 
   @Option(names = "--deduplication.replica-label", paramLabel = "NAME",
-      description = "A label telling HA replicas apart: replicas are grouped and compacted"
-          + " together (repeatable; needs --compact.enable-vertical-compaction to merge them).")
+      description = "A label telling HA replicas apart: replicas are grouped and their blocks"
+          + " merged (repeatable; turns vertical compaction on, as in Thanos).")
   List<String> replicaLabels = new ArrayList<>();
+
+  @Option(names = "--deduplication.func", paramLabel = "FUNC", defaultValue = "",
+      description = "How replicas' overlapping blocks are merged: \"\" keeps every sample once"
+          + " (the default), penalty deduplicates them as the querier does.")
+  String deduplicationFunc;
 
   @Option(names = "--compact.enable-vertical-compaction",
       description = "Merge overlapping blocks of a group instead of halting on them.")
@@ -109,11 +115,21 @@ public final class CompactCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Made here, not when the class loads: --log.level must be set before the first logger.
     Logger log = LoggerFactory.getLogger(CompactCommand.class);
+    VerticalMerge merge;
+    if (deduplicationFunc.isEmpty()) {
+      merge = VerticalMerge.ONE_TO_ONE;
+    } else if (deduplicationFunc.equals("penalty")) {
+      merge = VerticalMerge.PENALTY;
+    } else {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--deduplication.func must"
+          + " be \"\" or penalty, not '" + deduplicationFunc + "'");
+    }
     CompactorOptions options;
     try {
       options = retention.applyTo(CompactorOptions.builder(dataDir))
           .replicaLabels(Set.copyOf(replicaLabels))
           .verticalCompaction(verticalCompaction)
+          .verticalMerge(merge)
           .downsampling(!downsamplingDisabled)
           .consistencyDelay(consistencyDelay)
           .deleteDelay(deleteDelay)

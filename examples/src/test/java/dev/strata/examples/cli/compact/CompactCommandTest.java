@@ -123,6 +123,10 @@ class CompactCommandTest {
         "--retention.resolution-raw=1d", "--http-address=127.0.0.1:0");
     assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
     assertTrue(r.stderr().contains("40h"), r.stderr());
+    StrataCli.Result badFunc = StrataCli.run("compact", "--objstore.config-file=" + config,
+        "--deduplication.func=median", "--http-address=127.0.0.1:0");
+    assertEquals(2, badFunc.exitCode());
+    assertTrue(badFunc.stderr().contains("--deduplication.func must be"), badFunc.stderr());
     StrataCli.Result noBucket = StrataCli.run("compact", "--http-address=127.0.0.1:0");
     assertEquals(2, noBucket.exitCode());
     assertTrue(noBucket.stderr().contains("--objstore.config-file"), noBucket.stderr());
