@@ -14,17 +14,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code strata} server (sidecar, store) as a child JVM with a heap limit, its output in a log;
- * found by the ports it prints, read through {@code /metrics}, stopped by SIGTERM.
+ * A {@code strata} server (sidecar, store, compact) as a child JVM with a heap limit, its output
+ * in a log; found by the ports it prints, read through {@code /metrics}, stopped by SIGTERM.
  */
-final class StrataServer implements AutoCloseable {
-  private static final Pattern PORTS =
-      Pattern.compile("HTTP on http://[^:]+:(\\d+), StoreAPI \\(gRPC\\) on [^:]+:(\\d+)");
+public final class StrataServer implements AutoCloseable {
+  // The gRPC port is printed by the servers that have one.
+  private static final Pattern PORTS = Pattern.compile(
+      "HTTP on http://[^:]+:(\\d+)(?:, StoreAPI \\(gRPC\\) on [^:]+:(\\d+))?");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Process process;
   private final Path log;
   final int httpPort;
+  /** -1 for a server without gRPC. */
   final int grpcPort;
 
   private StrataServer(Process process, Path log, int httpPort, int grpcPort) {
@@ -38,7 +40,8 @@ final class StrataServer implements AutoCloseable {
    * Starts {@code strata <args>} with {@code -Xmx<heap>} and the flags in the environment
    * variable {@code STRATA_JVM_FLAGS}, waiting until it is ready.
    */
-  static StrataServer start(Path strataJar, Path jvmOptions, String heap, Path log, String... args)
+  public static StrataServer start(Path strataJar, Path jvmOptions, String heap, Path log,
+      String... args)
       throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -59,7 +62,7 @@ final class StrataServer implements AutoCloseable {
       Matcher m = PORTS.matcher(Files.readString(log));
       if (m.find()) {
         StrataServer s = new StrataServer(p, log, Integer.parseInt(m.group(1)),
-            Integer.parseInt(m.group(2)));
+            m.group(2) == null ? -1 : Integer.parseInt(m.group(2)));
         while (s.status("/-/ready") != 200) {
           Thread.sleep(100);
         }
@@ -77,7 +80,7 @@ final class StrataServer implements AutoCloseable {
   }
 
   /** The value of the first sample of {@code metric} (name and labels as exposed), or -1. */
-  double metric(String metric) throws Exception {
+  public double metric(String metric) throws Exception {
     String body = HTTP.send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
@@ -97,12 +100,12 @@ final class StrataServer implements AutoCloseable {
   }
 
   /** Heap in use now, from the JVM metrics. */
-  double heapUsed() throws Exception {
+  public double heapUsed() throws Exception {
     return metric("jvm_memory_used_bytes{area=\"heap\"}");
   }
 
   /** The process's peak resident set (VmHWM), in bytes. */
-  long peakRss() throws IOException {
+  public long peakRss() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
       if (line.startsWith("VmHWM:")) {
         return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
@@ -111,7 +114,7 @@ final class StrataServer implements AutoCloseable {
     return -1;
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.readString(log);
   }
 
