@@ -27,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -145,7 +147,7 @@ class BucketWebTest {
   }
 
   @Test
-  void thePageDrawsARowPerStreamAndABarPerBlockAndShowsTheClickedOne() {
+  void thePageDrawsARowPerStreamAndABarPerBlockAndShowsTheClickedOne() throws Exception {
     browser.get(base.toString()); // redirected to blocks
     new WebDriverWait(browser, Duration.ofSeconds(30)).until(d ->
         "true".equals(d.findElement(By.tagName("body")).getAttribute("data-loaded")));
@@ -174,5 +176,12 @@ class BucketWebTest {
     assertTrue(legend.contains("level 1") && legend.contains("level 2")
         && legend.contains("marked for deletion"), legend);
     assertTrue(browser.findElement(By.id("refreshed")).getText().contains("UTC"));
+    // With -Dstrata.screenshots=DIR, a picture of the page for the README.
+    String dir = System.getProperty("strata.screenshots");
+    if (dir != null && !dir.isBlank()) {
+      Files.createDirectories(Path.of(dir));
+      Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(),
+          Path.of(dir, "bucket-web.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 }

@@ -3,8 +3,9 @@
 (function () {
   'use strict';
   const SVG = 'http://www.w3.org/2000/svg';
-  const LEVEL_COLOURS = ['#9ecae1', '#6baed6', '#fd8d3c', '#e6550d', '#74c476', '#31a354',
-    '#9e9ac8', '#756bb1'];
+  // Neighbouring levels in hues far apart, so that a compacted block stands out from its sources.
+  const LEVEL_COLOURS = ['#9ecae1', '#fd8d3c', '#74c476', '#9e9ac8', '#e6550d', '#31a354',
+    '#756bb1', '#3182bd'];
   const LABEL_WIDTH = 260, LANE = 18, ROW_GAP = 10, AXIS = 24, RIGHT = 10;
 
   function colour(level) {
