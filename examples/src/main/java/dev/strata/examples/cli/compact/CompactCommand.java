@@ -3,6 +3,7 @@ package dev.strata.examples.cli.compact;
 import dev.strata.examples.cli.ObjstoreOptions;
 import dev.strata.examples.cli.OptionTypes;
 import dev.strata.examples.cli.RetentionOptions;
+import dev.strata.examples.cli.bucket.BucketWebOption;
 import dev.strata.examples.server.HttpAddress;
 import dev.strata.examples.server.HttpServer;
 import dev.strata.examples.server.ListenAddress;
@@ -103,6 +104,7 @@ public final class CompactCommand implements Callable<Integer> {
   int downsampleConcurrency;
 
   @Mixin HttpAddress http;
+  @Mixin BucketWebOption web;
   @Mixin ObjstoreOptions objstore;
   @Mixin LoggingOptions logging;
 
@@ -145,10 +147,10 @@ public final class CompactCommand implements Callable<Integer> {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     CompactMetrics metrics = new CompactMetrics(registry);
-    HttpServer server = lifecycle.closeAtStop(HttpServer.builder(http.address(), registry)
-        .gracePeriod(http.gracePeriod())
-        .build()
-        .start());
+    HttpServer.Builder routes = HttpServer.builder(http.address(), registry)
+        .gracePeriod(http.gracePeriod());
+    web.register(routes);
+    HttpServer server = lifecycle.closeAtStop(routes.build().start());
     Bucket bucket = config.openExisting();
     lifecycle.closeAtStop(bucket::close);
     CompactorLock lock;
@@ -177,6 +179,7 @@ public final class CompactCommand implements Callable<Integer> {
         log.warn("could not renew the compactor lease, retrying: {}", e.toString());
       }
     }, LEASE.toMillis() / 3, LEASE.toMillis() / 3, TimeUnit.MILLISECONDS);
+    web.start(bucket, waitInterval, lifecycle);
     BucketCompactor compactor = new BucketCompactor(bucket, options);
     spec.commandLine().getOut().printf("strata compact: HTTP on http://%s, bucket %s%s%n",
         new ListenAddress(http.address().host(), server.port()), bucket.name(),

@@ -1,7 +1,13 @@
 package dev.strata.examples.cli.query;
 
+import static dev.strata.examples.server.StaticFiles.CSS;
+import static dev.strata.examples.server.StaticFiles.HTML;
+import static dev.strata.examples.server.StaticFiles.JS;
+import static dev.strata.examples.server.StaticFiles.ONE_DAY;
+import static dev.strata.examples.server.StaticFiles.REVALIDATE;
+import static dev.strata.examples.server.StaticFiles.serve;
+
 import dev.strata.examples.server.HttpServer;
-import dev.strata.promql.api.ApiResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,22 +20,12 @@ import java.util.Properties;
  * the jar, uPlot's from its WebJar; the pages call the API with paths relative to themselves, so
  * they work under any route prefix.
  *
- * <p>Every file is registered as an exact route, read once at start: only these files can be
- * asked for, whatever the path.
+ * <p>Every file is an exact route ({@link dev.strata.examples.server.StaticFiles}).
  */
 public final class WebUi {
   private static final String OWN = "/dev/strata/examples/cli/query/web/";
   private static final String UPLOT_PROPERTIES =
       "/META-INF/maven/org.webjars.npm/uplot/pom.properties";
-
-  private static final String HTML = "text/html; charset=utf-8";
-  private static final String JS = "text/javascript; charset=utf-8";
-  private static final String CSS = "text/css; charset=utf-8";
-
-  // The pages and this UI's own files change with each version of strata and have no version in
-  // their paths: the browser checks them each time. uPlot's come with a version in the WebJar.
-  private static final String REVALIDATE = "no-cache";
-  private static final String ONE_DAY = "public, max-age=86400";
 
   private WebUi() {}
 
@@ -45,25 +41,6 @@ public final class WebUi {
     String uplot = "/META-INF/resources/webjars/uplot/" + uplotVersion() + "/dist/";
     serve(http, "/static/uplot/uPlot.iife.min.js", uplot + "uPlot.iife.min.js", JS, ONE_DAY);
     serve(http, "/static/uplot/uPlot.min.css", uplot + "uPlot.min.css", CSS, ONE_DAY);
-  }
-
-  private static void serve(HttpServer.Builder http, String path, String resource,
-      String contentType, String cacheControl) {
-    ApiResponse file = new ApiResponse(200, contentType, read(resource))
-        .withHeader("Cache-Control", cacheControl)
-        .withHeader("X-Content-Type-Options", "nosniff");
-    http.get(path, r -> file);
-  }
-
-  private static byte[] read(String resource) {
-    try (InputStream in = WebUi.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("web UI file missing from the jar: " + resource);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   // The WebJar's own record of its version, so that the dependency's version is said only once.

@@ -4,6 +4,7 @@ import dev.strata.examples.cli.ByteSize;
 import dev.strata.examples.cli.ObjstoreOptions;
 import dev.strata.examples.cli.OptionTypes;
 import dev.strata.examples.cli.TimeOrDuration;
+import dev.strata.examples.cli.bucket.BucketWebOption;
 import dev.strata.examples.server.GrpcMetrics;
 import dev.strata.examples.server.HttpServer;
 import dev.strata.examples.server.ListenAddress;
@@ -81,6 +82,7 @@ public final class StoreCommand implements Callable<Integer> {
   Duration deletionDelay;
 
   @Mixin ServerAddresses addresses;
+  @Mixin BucketWebOption web;
   @Mixin ObjstoreOptions objstore;
   @Mixin LoggingOptions logging;
 
@@ -95,11 +97,11 @@ public final class StoreCommand implements Callable<Integer> {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     AtomicBoolean ready = new AtomicBoolean();
-    HttpServer http = lifecycle.closeAtStop(HttpServer.builder(addresses.http(), registry)
+    HttpServer.Builder routes = HttpServer.builder(addresses.http(), registry)
         .gracePeriod(addresses.httpGracePeriod())
-        .readiness(ready::get)
-        .build()
-        .start());
+        .readiness(ready::get);
+    web.register(routes);
+    HttpServer http = lifecycle.closeAtStop(routes.build().start());
 
     Files.createDirectories(dataDir);
     CountingBucket bucket = new CountingBucket(config.openExisting());
@@ -116,6 +118,7 @@ public final class StoreCommand implements Callable<Integer> {
         (System.nanoTime() - start) / 1_000_000);
     lifecycle.closeAtStop(sync);
     sync.start(syncInterval);
+    web.start(bucket, syncInterval, lifecycle);
 
     StoreApiServer grpc = lifecycle.closeAtStop(
         StoreApiServer.builder(addresses.grpcSocket(), new BucketStoreSource(store))

@@ -93,6 +93,8 @@ class CompactCommandTest {
       String metrics = get(port, "/metrics").body();
       assertTrue(metrics.contains("thanos_compact_halted 0"), metrics);
       assertTrue(metrics.contains("thanos_compact_group_compactions_total 1"), metrics);
+      String blocks = get(port, "/api/v1/blocks").body();
+      assertTrue(blocks.contains("\"status\":\"success\"") && blocks.contains("\"ulid\""), blocks);
       // A second compactor on the bucket (another scratch directory: another compactor) refuses.
       StrataCli.Result second = StrataCli.run("compact", "--objstore.config-file=" + config,
           "--data-dir=" + tmp.resolve("other-data"), "--http-address=127.0.0.1:0");
@@ -107,9 +109,10 @@ class CompactCommandTest {
   @Test
   void overlappingBlocksHaltItButItStaysUpAndSaysWhy() throws Exception {
     Path config = bucket(new SidecarBlocks[1], 4, true);
-    try (ServerProcess compact = start(config, "--wait", "--wait-interval=1s")) {
+    try (ServerProcess compact = start(config, "--wait", "--wait-interval=1s", "--web.disable")) {
       int port = compact.awaitPort("strata compact: ");
       awaitMetric(port, "thanos_compact_halted", v -> v == 1);
+      assertEquals(404, get(port, "/api/v1/blocks").statusCode(), "--web.disable");
       assertTrue(compact.log().contains("pre compaction overlap check"), compact.log());
       assertEquals(200, get(port, "/-/healthy").statusCode());
       assertEquals(5, liveBlocks().size(), "nothing was touched");

@@ -391,6 +391,15 @@ class StoreCommandTest {
         metrics);
     assertTrue(metrics.contains("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Series\""),
         metrics);
+    // The bucket web page's API, listed on the store's own schedule.
+    await("/api/v1/blocks lists blocks", () -> {
+      try {
+        return HTTP.send(HttpRequest.newBuilder(http.resolve("/api/v1/blocks")).build(),
+            HttpResponse.BodyHandlers.ofString()).body().contains("\"ulid\"");
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
   }
 
   @Test
