@@ -41,76 +41,16 @@
 #                       what the queries read, as "warm" means
 set -euo pipefail
 
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+bench=global-view
+# shellcheck source=benchmarks/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 series="${1:-10000}"
 hours="${2:-24}"
 runs="${3:-5}"
 warmup="${WARMUP:-10}"
 warmup_seconds="${WARMUP_SECONDS:-30}"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
-strata_jar="$root/examples/target/strata.jar"
-
-die() { echo "global-view: $*" >&2; exit 1; }
-for tool in prometheus curl jq java; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
-cd "$root"
-if [ ! -f "$bench_jar" ] || [ ! -f "$strata_jar" ]; then
-  echo "building the jars ..." >&2
-  mvn -B -q -DskipTests package -pl benchmarks -am || die "the build failed"
-fi
-
-pids=()
-# SIGTERM to each server started, then SIGKILL to any still running 30 s later.
-stop_servers() {
-  local pid tries
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for ((tries = 0; tries < 300; tries++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "global-view: process $pid did not stop within 30 s of SIGTERM; killed" >&2
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-  pids=()
-}
-if [ -n "${WORK:-}" ]; then
-  work="$WORK"
-  mkdir -p "$work"
-  trap stop_servers EXIT
-else
-  work="$(mktemp -d)"
-  trap 'stop_servers; rm -rf "$work"' EXIT
-fi
-
-# A loopback port nothing listens on (a connection attempt is refused).
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
-
-# wait_until SECONDS PID WHAT CMD...: polls CMD every 0.1 s while PID lives.
-wait_until() {
-  local deadline=$((SECONDS + $1)) pid="$2" what="$3"
-  shift 3
-  until "$@"; do
-    kill -0 "$pid" 2>/dev/null || die "$what exited; see $work/$what.log"
-    ((SECONDS < deadline)) || die "$what not ready after $1 s; see $work/$what.log"
-    sleep 0.1
-  done
-}
+need prometheus curl jq java
+build_jars
 
 # --- data: two replicas of the same samples -------------------------------------------------
 
@@ -143,19 +83,10 @@ printf 'global:\n  scrape_interval: 15s\nscrape_configs: []\n' >"$work/prometheu
 
 # --- S3Proxy and the uploads ----------------------------------------------------------------
 
-# S3Proxy from s3-tier's test classes (see RESULTS.md, "Object storage").
-mvn -B -q -pl s3-tier -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" \
-  >/dev/null || die "building s3-tier's test classes failed"
-a22="$(find ~/.m2/repository/com/fasterxml/jackson/core/jackson-annotations/2.22 -name '*.jar' | head -1)"
 # A fresh bucket every run (S3Proxy's test server creates it and will not start over one that
 # exists); uploading again takes seconds next to the generation, which a kept WORK skips.
-rm -rf "$work/s3data" "$work/objstore.yml" "$work/store-both-data" "$work/store-single-data"
-mkdir -p "$work/s3data"
-java "@$root/jvm.options" -cp "$a22:s3-tier/target/test-classes:s3-tier/target/classes:$(cat "$work/cp.txt")" \
-  dev.strata.tier.testing.LocalS3Server "$work/s3data" strata >"$work/objstore.yml" 2>"$work/s3proxy.log" &
-s3proxy_pid=$!
-pids+=("$s3proxy_pid")
-wait_until 60 "$s3proxy_pid" s3proxy grep -qs secret_key "$work/objstore.yml"
+rm -rf "$work/store-both-data" "$work/store-single-data"
+start_s3proxy
 { cat "$work/objstore.yml"; echo "prefix: single"; } >"$work/objstore-single.yml"
 
 upload() {

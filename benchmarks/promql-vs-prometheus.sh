@@ -24,74 +24,14 @@
 #                       engine's time from the HTTP and JSON layer's
 set -euo pipefail
 
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+bench=promql-vs-prometheus
+# shellcheck source=benchmarks/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 series="${1:-10000}"
 hours="${2:-24}"
 runs="${3:-5}"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
-strata_jar="$root/examples/target/strata.jar"
-
-die() { echo "promql-vs-prometheus: $*" >&2; exit 1; }
-for tool in prometheus curl jq java; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
-if [ ! -f "$bench_jar" ] || [ ! -f "$strata_jar" ]; then
-  echo "building the jars ..." >&2
-  (cd "$root" && mvn -B -q -DskipTests package -pl benchmarks -am) || die "the build failed"
-fi
-
-pids=()
-# SIGTERM to each server started, then SIGKILL to any still running 30 s later (a server that
-# hangs while stopping must not hang the benchmark; it is reported).
-stop_servers() {
-  local pid tries
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for ((tries = 0; tries < 300; tries++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "promql-vs-prometheus: process $pid did not stop within 30 s of SIGTERM; killed" >&2
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-  pids=()
-}
-if [ -n "${WORK:-}" ]; then
-  work="$WORK"
-  mkdir -p "$work"
-  trap stop_servers EXIT
-else
-  work="$(mktemp -d)"
-  trap 'stop_servers; rm -rf "$work"' EXIT
-fi
-
-# A loopback port nothing listens on (a connection attempt is refused).
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
-
-# wait_until SECONDS PID WHAT CMD...: polls CMD every 0.1 s while PID lives.
-wait_until() {
-  local deadline=$((SECONDS + $1)) pid="$2" what="$3"
-  shift 3
-  until "$@"; do
-    kill -0 "$pid" 2>/dev/null || die "$what exited; see $work/$what.log"
-    ((SECONDS < deadline)) || die "$what not ready after $deadline s; see $work/$what.log"
-    sleep 0.1
-  done
-}
+need prometheus curl jq java
+build_jars
 
 echo "generating $series series x $hours h ..." >&2
 rm -rf "$work/data" "$work/prometheus" "$work/strata"

@@ -15,43 +15,14 @@
 # WORK (a temp dir) is where the data goes; kept only if given.
 set -euo pipefail
 
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+bench=storeapi-throughput
+# shellcheck source=benchmarks/common.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 series="${1:-1000}"
 runs="${2:-5}"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
-strata_jar="$root/examples/target/strata.jar"
-die() { echo "storeapi-throughput: $*" >&2; exit 1; }
-for tool in prometheus java; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
-cd "$root"
-if [ ! -f "$bench_jar" ] || [ ! -f "$strata_jar" ]; then
-  echo "building the jars ..." >&2
-  mvn -B -q -DskipTests package -pl benchmarks -am || die "the build failed"
-fi
-if [ -n "${WORK:-}" ]; then
-  work="$WORK"; mkdir -p "$work"
-else
-  work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-fi
-
-pids=()
-stop_all() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap 'stop_all; [ -n "${WORK:-}" ] || rm -rf "$work"' EXIT
-
-# S3Proxy from s3-tier's test classes (see RESULTS.md, "Object storage").
-mvn -B -q -pl s3-tier -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" \
-  >/dev/null || die "building s3-tier's test classes failed"
-a22="$(find ~/.m2/repository/com/fasterxml/jackson/core/jackson-annotations/2.22 -name '*.jar' | head -1)"
-rm -rf "$work/s3data"; mkdir -p "$work/s3data"
-java @jvm.options -cp "$a22:s3-tier/target/test-classes:s3-tier/target/classes:$(cat "$work/cp.txt")" \
-  dev.strata.tier.testing.LocalS3Server "$work/s3data" strata > "$work/objstore.yml" 2>"$work/s3proxy.log" &
-pids+=($!)
-for _ in $(seq 300); do grep -q secret_key "$work/objstore.yml" 2>/dev/null && break; sleep 0.1; done
-grep -q secret_key "$work/objstore.yml" || die "S3Proxy did not start: $(cat "$work/s3proxy.log")"
+need prometheus java
+build_jars
+start_s3proxy
 
 echo "## strata store"
 java @jvm.options -cp "$bench_jar" dev.strata.benchmarks.storeapi.StoreGatewayBenchmark \
@@ -60,7 +31,7 @@ java @jvm.options -cp "$bench_jar" dev.strata.benchmarks.storeapi.StoreGatewayBe
 echo "## strata sidecar against Prometheus's remote read"
 rm -rf "$work/prometheus-data"; mkdir -p "$work/prometheus-data"
 cp -r "$work/blocks-$series"/* "$work/prometheus-data/"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 printf 'global:\n  external_labels:\n    replica: bench\n' > "$work/prometheus.yml"
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
   --web.listen-address="127.0.0.1:$port" --storage.tsdb.retention.time=100y \

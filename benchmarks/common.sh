@@ -1,0 +1,98 @@
+# Sourced by the benchmark scripts: what they all do around their measurements. Before sourcing,
+# a script sets `bench` (its name, for messages); afterwards it has `root` (the project, also the
+# current directory), `bench_jar`, `strata_jar`, `work` (WORK, or a temporary directory removed at
+# exit), `pids` (servers started, stopped at exit) and the functions below.
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+strata_jar="$root/examples/target/strata.jar"
+cd "$root"
+
+die() { echo "$bench: $*" >&2; exit 1; }
+
+# need TOOL...: each must be on the PATH.
+need() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || die "$tool is not on the PATH"
+  done
+}
+
+# Builds the jars when either is missing.
+build_jars() {
+  if [ ! -f "$bench_jar" ] || [ ! -f "$strata_jar" ]; then
+    echo "building the jars ..." >&2
+    mvn -B -q -DskipTests package -pl benchmarks -am || die "the build failed"
+  fi
+}
+
+pids=()
+# SIGTERM to each server started, then SIGKILL to any still running 30 s later (a server that
+# hangs while stopping must not hang the benchmark; it is reported).
+stop_servers() {
+  local pid tries
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for ((tries = 0; tries < 300; tries++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "$bench: process $pid did not stop within 30 s of SIGTERM; killed" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+if [ -n "${WORK:-}" ]; then
+  work="$WORK"
+  mkdir -p "$work"
+  trap stop_servers EXIT
+else
+  work="$(mktemp -d)"
+  trap 'stop_servers; rm -rf "$work"' EXIT
+fi
+
+# A loopback port nothing listens on (a connection attempt is refused).
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+# wait_until SECONDS PID WHAT CMD...: polls CMD every 0.1 s while PID lives.
+wait_until() {
+  local deadline=$((SECONDS + $1)) pid="$2" what="$3"
+  shift 3
+  until "$@"; do
+    kill -0 "$pid" 2>/dev/null || die "$what exited; see $work/$what.log"
+    ((SECONDS < deadline)) || die "$what not ready in time; see $work/$what.log"
+    sleep 0.1
+  done
+}
+
+# Starts S3Proxy (s3-tier's test classes, its own JVM, a fresh filesystem store in $work/s3data)
+# with a bucket "strata"; its objstore config goes to $work/objstore.yml, its PID to s3proxy_pid.
+start_s3proxy() {
+  mvn -B -q -pl s3-tier -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$work/cp.txt" >/dev/null || die "building s3-tier's test classes failed"
+  local a22
+  a22="$(find ~/.m2/repository/com/fasterxml/jackson/core/jackson-annotations/2.22 -name '*.jar' | head -1)"
+  rm -rf "$work/s3data" "$work/objstore.yml"
+  mkdir -p "$work/s3data"
+  java "@$root/jvm.options" \
+    -cp "$a22:s3-tier/target/test-classes:s3-tier/target/classes:$(cat "$work/cp.txt")" \
+    dev.strata.tier.testing.LocalS3Server "$work/s3data" strata >"$work/objstore.yml" \
+    2>"$work/s3proxy.log" &
+  s3proxy_pid=$!
+  pids+=("$s3proxy_pid")
+  wait_until 60 "$s3proxy_pid" s3proxy grep -qs secret_key "$work/objstore.yml"
+}
