@@ -96,3 +96,31 @@ start_s3proxy() {
   pids+=("$s3proxy_pid")
   wait_until 60 "$s3proxy_pid" s3proxy grep -qs secret_key "$work/objstore.yml"
 }
+
+# timed URL KIND QUERY OUT [PARAM...]: a range query (KIND range: range_start to range_end at 60 s
+# steps) or an instant one (at range_end) over the HTTP API at URL, POSTed with the extra form
+# parameters; prints the milliseconds it took (curl's time_total), the answer goes to OUT.
+timed() {
+  local url="$1" kind="$2" query="$3" out="$4" status p
+  shift 4
+  local -a params=(--data-urlencode "query=$query")
+  for p in "$@"; do params+=(--data-urlencode "$p"); done
+  if [ "$kind" = range ]; then
+    params+=(--data-urlencode "start=$range_start" --data-urlencode "end=$range_end"
+      --data-urlencode "step=60")
+    url+=/api/v1/query_range
+  else
+    params+=(--data-urlencode "time=$range_end")
+    url+=/api/v1/query
+  fi
+  status=$(curl -s -o "$out" -w '%{http_code} %{time_total}' "${params[@]}" "$url") || true
+  [ "${status% *}" = 200 ] || die "$url answered ${status% *} to $query: $(head -c 300 "$out")"
+  awk -v s="${status#* }" 'BEGIN { printf "%.1f\n", s * 1000 }'
+}
+
+# "series points" of an answer.
+shape() {
+  jq -r '.data.resultType as $t | .data.result
+    | if $t == "matrix" then "\(length) \(map(.values | length) | add // 0)"
+      else "\(length) \(length)" end' "$1"
+}

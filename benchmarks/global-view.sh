@@ -162,32 +162,6 @@ wait_until 120 "$query_single_pid" query-single sees_all "$query_single_url"
 
 # --- the queries ----------------------------------------------------------------------------
 
-# timed URL KIND QUERY OUT [PARAM...]: runs the query, prints milliseconds; the answer goes to OUT.
-timed() {
-  local url="$1" kind="$2" query="$3" out="$4" status
-  shift 4
-  local -a params=(--data-urlencode "query=$query")
-  for p in "$@"; do params+=(--data-urlencode "$p"); done
-  if [ "$kind" = range ]; then
-    params+=(--data-urlencode "start=$range_start" --data-urlencode "end=$range_end"
-      --data-urlencode "step=60")
-    url+=/api/v1/query_range
-  else
-    params+=(--data-urlencode "time=$range_end")
-    url+=/api/v1/query
-  fi
-  status=$(curl -s -o "$out" -w '%{http_code} %{time_total}' "${params[@]}" "$url") || true
-  [ "${status% *}" = 200 ] || die "$url answered ${status% *} to $query: $(head -c 300 "$out")"
-  awk -v s="${status#* }" 'BEGIN { printf "%.1f\n", s * 1000 }'
-}
-
-# "series points" of an answer.
-shape() {
-  jq -r '.data.resultType as $t | .data.result
-    | if $t == "matrix" then "\(length) \(map(.values | length) | add // 0)"
-      else "\(length) \(length)" end' "$1"
-}
-
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # One round: each target once, in turn; appends the times to the arrays named.

@@ -73,34 +73,11 @@ start_strata() {
   wait_until 120 "$strata_pid" strata grep -q '^strata serve: .* on http://' "$work/strata.log"
 }
 
+# STATS=1: both servers report their query statistics.
+stats=()
+[ "${STATS:-0}" != 1 ] || stats=(stats=all)
+
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
-
-# timed SERVER_URL KIND QUERY OUT: runs the query, prints milliseconds; the answer goes to OUT.
-timed() {
-  local url="$1" kind="$2" query="$3" out="$4" status
-  local -a params=(--data-urlencode "query=$query")
-  if [ "${STATS:-0}" = 1 ]; then
-    params+=(--data-urlencode "stats=all")
-  fi
-  if [ "$kind" = range ]; then
-    params+=(--data-urlencode "start=$range_start" --data-urlencode "end=$range_end"
-      --data-urlencode "step=60")
-    url+=/api/v1/query_range
-  else
-    params+=(--data-urlencode "time=$range_end")
-    url+=/api/v1/query
-  fi
-  status=$(curl -s -o "$out" -w '%{http_code} %{time_total}' "${params[@]}" "$url") || true
-  [ "${status% *}" = 200 ] || die "$url answered ${status% *} to $query: $(head -c 300 "$out")"
-  awk -v s="${status#* }" 'BEGIN { printf "%.1f\n", s * 1000 }'
-}
-
-# "series points" of an answer.
-shape() {
-  jq -r '.data.resultType as $t | .data.result
-    | if $t == "matrix" then "\(length) \(map(.values | length) | add // 0)"
-      else "\(length) \(length)" end' "$1"
-}
 
 # Milliseconds the server says it spent evaluating (Prometheus's stats=all timings).
 eval_ms() { jq -r '.data.stats.timings.evalTotalTime * 1000' "$1"; }
@@ -134,8 +111,8 @@ for entry in "${queries[@]}"; do
   echo "$kind: $query" >&2
   start_prometheus
   start_strata
-  pc=$(timed "$prometheus_url" "$kind" "$query" "$work/prometheus.json")
-  sc=$(timed "$strata_url" "$kind" "$query" "$work/strata.json")
+  pc=$(timed "$prometheus_url" "$kind" "$query" "$work/prometheus.json" "${stats[@]}")
+  sc=$(timed "$strata_url" "$kind" "$query" "$work/strata.json" "${stats[@]}")
   p_shape=$(shape "$work/prometheus.json")
   s_shape=$(shape "$work/strata.json")
   same=yes
@@ -144,8 +121,8 @@ for entry in "${queries[@]}"; do
     echo "  answers differ in shape: prometheus $p_shape, strata $s_shape (series points)" >&2
   fi
   for ((r = 0; r < ${WARMUP:-0}; r++)); do
-    timed "$prometheus_url" "$kind" "$query" /dev/null >/dev/null
-    timed "$strata_url" "$kind" "$query" /dev/null >/dev/null
+    timed "$prometheus_url" "$kind" "$query" /dev/null "${stats[@]}" >/dev/null
+    timed "$strata_url" "$kind" "$query" /dev/null "${stats[@]}" >/dev/null
   done
   pw=()
   sw=()
@@ -154,9 +131,9 @@ for entry in "${queries[@]}"; do
   answer=/dev/null
   if [ "${STATS:-0}" = 1 ]; then answer="$work/answer.json"; fi
   for ((r = 0; r < runs; r++)); do
-    pw+=("$(timed "$prometheus_url" "$kind" "$query" "$answer")")
+    pw+=("$(timed "$prometheus_url" "$kind" "$query" "$answer" "${stats[@]}")")
     if [ "${STATS:-0}" = 1 ]; then pe+=("$(eval_ms "$answer")"); fi
-    sw+=("$(timed "$strata_url" "$kind" "$query" "$answer")")
+    sw+=("$(timed "$strata_url" "$kind" "$query" "$answer" "${stats[@]}")")
     if [ "${STATS:-0}" = 1 ]; then se+=("$(eval_ms "$answer")"); fi
   done
   pwm=$(median "${pw[@]}")

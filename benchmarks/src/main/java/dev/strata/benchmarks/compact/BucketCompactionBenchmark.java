@@ -1,5 +1,6 @@
 package dev.strata.benchmarks.compact;
 
+import dev.strata.benchmarks.storeapi.Args;
 import dev.strata.benchmarks.storeapi.StrataServer;
 import dev.strata.tier.block.BucketBlocks;
 import dev.strata.tier.objstore.Bucket;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * {@code strata compact} on a bucket of sidecar blocks: {@code --series} series (100,000) scraped
+ * {@code strata compact} on a bucket of sidecar blocks: {@code --series} series scraped
  * every 15 s, in 13 level-1 blocks of 2 h (26 h: Thanos's planner merges the first twelve into
  * three 8 h blocks and leaves the newest alone), uploaded to the bucket of {@code
  * --objstore.config-file}; then one pass of a {@code strata compact} child JVM with a {@code
@@ -35,7 +36,7 @@ import java.util.SplittableRandom;
  *
  * <p>{@code java @jvm.options -cp benchmarks/target/benchmarks.jar
  * dev.strata.benchmarks.compact.BucketCompactionBenchmark --objstore.config-file=F --work=DIR
- * [--series=N] [--heap=256m]}
+ * --series=N [--heap=256m]}
  */
 public final class BucketCompactionBenchmark {
   private static final long HOUR = 3_600_000L;
@@ -45,27 +46,14 @@ public final class BucketCompactionBenchmark {
   private BucketCompactionBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path objstore = null;
-    Path work = null;
-    int series = 100_000;
-    String heap = "256m";
-    for (String a : args) {
-      String value = a.substring(a.indexOf('=') + 1);
-      if (a.startsWith("--objstore.config-file=")) {
-        objstore = Path.of(value);
-      } else if (a.startsWith("--work=")) {
-        work = Path.of(value);
-      } else if (a.startsWith("--series=")) {
-        series = Integer.parseInt(value);
-      } else if (a.startsWith("--heap=")) {
-        heap = value;
-      } else {
-        throw new IllegalArgumentException("unknown argument " + a);
-      }
+    Args a = Args.parse(args);
+    if (a.objstore() == null) {
+      throw new IllegalArgumentException("--objstore.config-file=F is required");
     }
-    if (objstore == null || work == null) {
-      throw new IllegalArgumentException("--objstore.config-file=F and --work=DIR are required");
-    }
+    Path objstore = a.objstore();
+    Path work = a.work();
+    int series = a.series();
+    String heap = a.heap();
     Path blocks = work.resolve("compact-blocks-" + series);
     long start = 1_700_000_000_000L / (8 * HOUR) * (8 * HOUR);
     if (!Files.isDirectory(blocks)) {
@@ -98,8 +86,7 @@ public final class BucketCompactionBenchmark {
     double peakHeap = 0;
     long peakScratch = 0;
     long t0 = System.nanoTime();
-    try (StrataServer compact = StrataServer.start(Path.of("examples/target/strata.jar"),
-        Path.of("jvm.options"), heap, work.resolve("compact.log"), "compact",
+    try (StrataServer compact = StrataServer.start(a.strataJar(), a.jvmOptions(), heap, work.resolve("compact.log"), "compact",
         "--objstore.config-file=" + objstore, "--data-dir=" + dataDir,
         "--http-address=127.0.0.1:0", "--wait", "--wait-interval=1h", "--consistency-delay=0s",
         "--downsampling.disable")) {

@@ -2,11 +2,11 @@ package dev.strata.benchmarks.storeapi;
 
 import java.nio.file.Path;
 
-/** The StoreAPI benchmarks' command line: {@code --name=value} pairs with defaults. */
-record Args(Path objstore, Path work, int series, int runs, int warmup, String heap, Path strataJar,
+/** The server benchmarks' command line: {@code --name=value} pairs with defaults. */
+public record Args(Path objstore, Path work, int series, int runs, int warmup, String heap, Path strataJar,
     Path jvmOptions, String prometheusUrl, Path prometheusData) {
 
-  static Args parse(String[] args) {
+  public static Args parse(String[] args) {
     Path objstore = null;
     Path work = null;
     int series = 1000;
