@@ -124,3 +124,19 @@ shape() {
     | if $t == "matrix" then "\(length) \(map(.values | length) | add // 0)"
       else "\(length) \(length)" end' "$1"
 }
+
+# Prometheus 2.42 over the blocks in $work/prometheus ($work/prometheus.yml its config, no
+# scrapes), on a free port; sets prometheus_pid and prometheus_url once it is ready.
+start_prometheus() {
+  local port
+  port=$(free_port)
+  # Blocks stay 2 h: without the max duration Prometheus would compact the 2 h blocks into
+  # larger ones in the background, during the runs, and query other blocks than Strata.
+  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
+    --storage.tsdb.retention.time=10y --storage.tsdb.max-block-duration=2h \
+    --web.listen-address="127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
+  prometheus_pid=$!
+  pids+=("$prometheus_pid")
+  prometheus_url="http://127.0.0.1:$port"
+  wait_until 120 "$prometheus_pid" prometheus curl -sf -o /dev/null "$prometheus_url/-/ready"
+}

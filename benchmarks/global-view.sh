@@ -99,15 +99,7 @@ upload --blocks="$work/replica-a" --labels=cluster=c1,replica=a --prefix=single
 
 # --- servers --------------------------------------------------------------------------------
 
-port=$(free_port)
-# Blocks stay 2 h: without the max duration Prometheus would compact them during the runs.
-prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
-  --storage.tsdb.retention.time=10y --storage.tsdb.max-block-duration=2h \
-  --web.listen-address="127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
-prometheus_pid=$!
-pids+=("$prometheus_pid")
-prometheus_url="http://127.0.0.1:$port"
-wait_until 120 "$prometheus_pid" prometheus curl -sf -o /dev/null "$prometheus_url/-/ready"
+start_prometheus
 
 # start_strata NAME ARGS...: a strata server on free ports; sets started_pid, started_http and
 # started_grpc from the line it prints when ready.

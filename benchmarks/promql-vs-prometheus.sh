@@ -45,20 +45,6 @@ cp -r "$work/data" "$work/prometheus"
 cp -r "$work/data" "$work/strata"
 printf 'global:\n  scrape_interval: 15s\nscrape_configs: []\n' >"$work/prometheus.yml"
 
-start_prometheus() {
-  local port
-  port=$(free_port)
-  # Blocks stay 2 h: without the max duration Prometheus would compact the 2 h blocks into
-  # larger ones in the background, during the runs, and query different blocks than Strata.
-  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
-    --storage.tsdb.retention.time=10y --storage.tsdb.max-block-duration=2h \
-    --web.listen-address="127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
-  prometheus_pid=$!
-  pids+=("$prometheus_pid")
-  prometheus_url="http://127.0.0.1:$port"
-  wait_until 120 "$prometheus_pid" prometheus curl -sf -o /dev/null "$prometheus_url/-/ready"
-}
-
 start_strata() {
   local port
   port=$(free_port)
