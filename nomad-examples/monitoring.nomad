@@ -326,11 +326,13 @@ job "monitoring" {
         name = "strata-sidecar"
         port = "sidecar_grpc"
         tags = ["grpc"]
-        # Leave the querier's targets before the sidecar stops answering.
-        shutdown_delay = "5s"
 
+        # Listed for the querier only once the server is ready: the check asks the HTTP
+        # port's /-/ready, not merely whether the gRPC port is open.
         check {
-          type     = "tcp"
+          type     = "http"
+          port     = "sidecar_http"
+          path     = "/-/ready"
           interval = "10s"
           timeout  = "3s"
         }
@@ -350,7 +352,10 @@ job "monitoring" {
         }
       }
 
-      kill_timeout = "30s"
+      # Its services leave Consul first, and so the querier's targets (and Fabio's routes), 5 s
+      # before the stop signal: no new call arrives while it stops.
+      shutdown_delay = "5s"
+      kill_timeout   = "30s"
 
       resources {
         cpu    = 250
@@ -427,13 +432,16 @@ job "monitoring" {
       }
 
       service {
-        name           = "strata-store"
-        port           = "grpc"
-        tags           = ["grpc"]
-        shutdown_delay = "5s"
+        name = "strata-store"
+        port = "grpc"
+        tags = ["grpc"]
 
+        # Listed for the querier only once the server is ready: the check asks the HTTP
+        # port's /-/ready, not merely whether the gRPC port is open.
         check {
-          type     = "tcp"
+          type     = "http"
+          port     = "http"
+          path     = "/-/ready"
           interval = "10s"
           timeout  = "3s"
         }
@@ -453,7 +461,10 @@ job "monitoring" {
         }
       }
 
-      kill_timeout = "30s"
+      # Its services leave Consul first, and so the querier's targets (and Fabio's routes), 5 s
+      # before the stop signal: no new call arrives while it stops.
+      shutdown_delay = "5s"
+      kill_timeout   = "30s"
 
       # Heap 1 GiB plus metaspace, threads and gRPC's direct buffers.
       resources {
@@ -634,13 +645,14 @@ job "monitoring" {
       }
 
       service {
-        name           = "strata-query"
-        port           = "grpc"
-        tags           = ["grpc"]
-        shutdown_delay = "5s"
+        name = "strata-query"
+        port = "grpc"
+        tags = ["grpc"]
 
         check {
-          type     = "tcp"
+          type     = "http"
+          port     = "http"
+          path     = "/strata/-/ready"
           interval = "10s"
           timeout  = "3s"
         }
@@ -654,8 +666,6 @@ job "monitoring" {
         meta {
           metrics_path = "/strata/metrics"
         }
-        # Fabio stops routing here before the querier stops answering.
-        shutdown_delay = "5s"
 
         check {
           type     = "http"
@@ -665,7 +675,10 @@ job "monitoring" {
         }
       }
 
-      kill_timeout = "30s"
+      # Its services leave Consul first, and so the querier's targets (and Fabio's routes), 5 s
+      # before the stop signal: no new call arrives while it stops.
+      shutdown_delay = "5s"
+      kill_timeout   = "30s"
 
       resources {
         cpu    = 500
