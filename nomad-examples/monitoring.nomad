@@ -452,7 +452,7 @@ job "monitoring" {
         port = "http"
         tags = ["http"]
 
-        # Ready once the bucket has been listed and the blocks' index headers are loaded.
+        # Ready after the first sync of the bucket: its blocks listed and opened.
         check {
           type     = "http"
           path     = "/-/ready"
