@@ -140,3 +140,16 @@ start_prometheus() {
   prometheus_url="http://127.0.0.1:$port"
   wait_until 120 "$prometheus_pid" prometheus curl -sf -o /dev/null "$prometheus_url/-/ready"
 }
+
+# The dashboard query set (KIND|QUERY) over DashboardDataGenerator's data, timed by both the PromQL
+# and the global-view benchmarks.
+queries=(
+  'range|sum by (job) (rate(http_requests_total[5m]))'
+  'range|histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'
+  'range|topk(10, rate(node_cpu_seconds_total[5m]))'
+  'range|avg_over_time(node_memory_MemAvailable_bytes[1h])'
+  'range|sum(rate(http_requests_total{code=~"5.."}[5m]))'
+  'range|max_over_time(rate(http_requests_total[5m])[1h:1m])'
+  'instant|sum by (job, code) (increase(http_requests_total[1h]))'
+  'instant|topk(5, 1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))'
+)

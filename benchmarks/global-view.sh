@@ -165,16 +165,6 @@ round() {
   s_t+=("$(timed "$query_single_url" "$kind" "$query" "$out/single.json")")
 }
 
-queries=(
-  'range|sum by (job) (rate(http_requests_total[5m]))'
-  'range|histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'
-  'range|topk(10, rate(node_cpu_seconds_total[5m]))'
-  'range|avg_over_time(node_memory_MemAvailable_bytes[1h])'
-  'range|sum(rate(http_requests_total{code=~"5.."}[5m]))'
-  'range|max_over_time(rate(http_requests_total[5m])[1h:1m])'
-  'instant|sum by (job, code) (increase(http_requests_total[1h]))'
-  'instant|topk(5, 1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))'
-)
 
 mkdir -p "$work/answers"
 rows=()
