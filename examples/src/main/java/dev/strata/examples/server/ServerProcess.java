@@ -54,7 +54,18 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code command} with stdout and stderr in {@code log}. */
   public static ServerProcess start(String name, List<String> command, Path log) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return start(name, new ProcessBuilder(command), log);
+  }
+
+  /**
+   * Starts {@code builder}'s command (in its directory, with its environment) with stdout and
+   * stderr in {@code log}, replacing it unless the builder already appends to it.
+   */
+  public static ServerProcess start(String name, ProcessBuilder builder, Path log) throws IOException {
+    if (builder.redirectOutput().type() != ProcessBuilder.Redirect.Type.APPEND) {
+      builder.redirectOutput(log.toFile());
+    }
+    Process p = builder.redirectErrorStream(true).start();
     return new ServerProcess(name, p, log);
   }
 
