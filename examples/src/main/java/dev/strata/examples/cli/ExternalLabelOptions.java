@@ -18,8 +18,9 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class ExternalLabelOptions {
   @Option(names = "--label", paramLabel = "NAME=\"VALUE\"", converter = Parser.class,
-      description = "An external label for the data served and the blocks shipped, e.g."
-          + " --label=cluster=\\\"eu\\\" (repeat for more).")
+      description = "An external label for the data served and the blocks shipped, quoted as"
+          + " for Thanos (--label=cluster=\"eu\"; a bare value is taken as it is); repeat for"
+          + " more.")
   List<Map.Entry<String, String>> labels = new ArrayList<>();
 
   /** The labels given, by name; a usage error if one is given twice. */

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     name = "jvm-metrics",
     description = {
         "Run the embedding example: a service recording its own JVM metrics into Strata every second.",
-        "Alone, it records for --seconds and prints a report. Given any of --grpc-address,"
-            + " --http-address, --objstore.config-file or --label, it runs until stopped, serving"
+        "Alone, it records for --seconds and prints a report. Given any server option"
+            + " (--grpc-address, --http-address, --objstore.config-file, --label, the grace"
+            + " periods), it runs until stopped, serving"
             + " its data over the StoreAPI and, with a bucket, shipping its blocks there,"
             + " as thanos sidecar does for a Prometheus."})
 final class JvmMetricsCommand implements Callable<Integer> {
