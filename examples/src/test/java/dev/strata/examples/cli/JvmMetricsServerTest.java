@@ -56,7 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code strata jvm-metrics} as a member of the global view, a child process over a real S3
  * server (S3Proxy on loopback): its series over the StoreAPI with its external labels, through
  * {@code strata query} too, its blocks (2 s long here, with a 1 s sync) shipped with Thanos's
- * meta, and a SIGTERM that ships what was cut and closes the database. The stop runs last.
+ * meta, and a SIGTERM that ships what was cut and closes the database. The stop comes after the
+ * other tests of the running server; the usage errors run in this JVM.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JvmMetricsServerTest {
