@@ -83,11 +83,8 @@ public final class Tsdb implements AutoCloseable {
     this.blocks = blocks;
     this.head = head;
     long range = options.blockRange().toMillis();
-    long maxBlock = options.retentionTime().isZero()
-        ? 31L * 24 * 3_600_000
-        : Math.min(options.retentionTime().toMillis() / 10, 31L * 24 * 3_600_000);
-    this.planner = new CompactionPlanner(
-        CompactionPlanner.exponentialRanges(range, 10, 3, Math.max(range, maxBlock)));
+    this.planner = new CompactionPlanner(CompactionPlanner.exponentialRanges(
+        range, 10, 3, options.maxBlockRange().toMillis()));
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "strata-compactor-" + dir.getFileName());
       t.setDaemon(true);

@@ -28,6 +28,7 @@ public final class TsdbOptions {
   }
 
   private final Duration blockRange;
+  private final Duration maxBlockRange; // null: derived from the retention, as Prometheus
   private final Duration retentionTime;
   private final long retentionBytes;
   private final int walSegmentSize;
@@ -38,6 +39,7 @@ public final class TsdbOptions {
 
   private TsdbOptions(Builder b) {
     this.blockRange = b.blockRange;
+    this.maxBlockRange = b.maxBlockRange;
     this.retentionTime = b.retentionTime;
     this.retentionBytes = b.retentionBytes;
     this.walSegmentSize = b.walSegmentSize;
@@ -58,6 +60,21 @@ public final class TsdbOptions {
 
   public Duration blockRange() {
     return blockRange;
+  }
+
+  /**
+   * The largest block compaction makes: a tenth of the retention time, at most 31 days (31 days
+   * when blocks are kept forever), unless set; never below {@link #blockRange()}. Equal to it, the
+   * blocks cut from the head are never merged, which a process shipping them to a bucket needs.
+   */
+  public Duration maxBlockRange() {
+    if (maxBlockRange != null) {
+      return maxBlockRange;
+    }
+    Duration month = Duration.ofDays(31);
+    Duration derived = retentionTime.isZero() || retentionTime.dividedBy(10).compareTo(month) > 0
+        ? month : retentionTime.dividedBy(10);
+    return derived.compareTo(blockRange) < 0 ? blockRange : derived;
   }
 
   public Duration retentionTime() {
@@ -91,7 +108,7 @@ public final class TsdbOptions {
   }
 
   public Builder toBuilder() {
-    return new Builder()
+    Builder b = new Builder()
         .blockRange(blockRange)
         .retentionTime(retentionTime)
         .retentionBytes(retentionBytes)
@@ -100,11 +117,14 @@ public final class TsdbOptions {
         .walSyncPolicy(walSyncPolicy)
         .outOfOrderPolicy(outOfOrderPolicy)
         .automaticCompaction(automaticCompaction);
+    b.maxBlockRange = maxBlockRange;
+    return b;
   }
 
   @Override
   public String toString() {
-    return "TsdbOptions{blockRange=" + blockRange + ", retentionTime=" + retentionTime
+    return "TsdbOptions{blockRange=" + blockRange + ", maxBlockRange=" + maxBlockRange()
+        + ", retentionTime=" + retentionTime
         + ", retentionBytes=" + retentionBytes + ", walSegmentSize=" + walSegmentSize
         + ", walCompression=" + walCompression + ", walSyncPolicy=" + walSyncPolicy
         + ", outOfOrderPolicy=" + outOfOrderPolicy
@@ -114,6 +134,7 @@ public final class TsdbOptions {
   /** Builds {@link TsdbOptions}; every setter checks its argument. */
   public static final class Builder {
     private Duration blockRange = Duration.ofHours(2);
+    private Duration maxBlockRange;
     private Duration retentionTime = Duration.ofDays(15);
     private long retentionBytes;
     private int walSegmentSize = 128 << 20;
@@ -131,6 +152,21 @@ public final class TsdbOptions {
         throw new IllegalArgumentException("block range must be at least 1s, got " + range);
       }
       this.blockRange = range;
+      return this;
+    }
+
+    /**
+     * The largest block compaction makes, as Prometheus's {@code --storage.tsdb.max-block-duration}
+     * (default: a tenth of the retention time, at most 31 days). Equal to the block range, blocks
+     * are cut from the head but never merged: what a shipper uploading them needs, since merged
+     * blocks would hold the same samples again.
+     */
+    public Builder maxBlockRange(Duration range) {
+      Objects.requireNonNull(range, "range");
+      if (range.toMillis() < 1000) {
+        throw new IllegalArgumentException("max block range must be at least 1s, got " + range);
+      }
+      this.maxBlockRange = range;
       return this;
     }
 
@@ -191,7 +227,14 @@ public final class TsdbOptions {
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException if a max block range was set below the block range
+     */
     public TsdbOptions build() {
+      if (maxBlockRange != null && maxBlockRange.compareTo(blockRange) < 0) {
+        throw new IllegalArgumentException("max block range " + maxBlockRange
+            + " is below the block range " + blockRange);
+      }
       return new TsdbOptions(this);
     }
   }

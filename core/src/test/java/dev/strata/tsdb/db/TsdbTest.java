@@ -96,6 +96,23 @@ class TsdbTest {
   }
 
   @Test
+  void aMaxBlockRangeEqualToTheBlockRangeKeepsTheCutBlocksApart() throws IOException {
+    TsdbOptions opts = TsdbOptions.builder().maxBlockRange(Duration.ofHours(2)).build();
+    try (Tsdb db = Tsdb.open(dir, opts)) {
+      fill(db, 3, 0, 15 * HOUR);
+      List<String> all = dump(db, Long.MIN_VALUE, Long.MAX_VALUE);
+      db.compact();
+      // The same head as above: six 2 h blocks cut, none merged, for a shipper to upload each once.
+      List<BlockMeta> blocks = db.blocks();
+      assertEquals(List.of(1, 1, 1, 1, 1, 1), blocks.stream().map(b -> b.compaction().level()).toList(), blocks.toString());
+      assertEquals(all, dump(db, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+    assertEquals(Duration.ofHours(36), TsdbOptions.defaults().maxBlockRange(), "a tenth of 15 d");
+    assertThrows(IllegalArgumentException.class,
+        () -> TsdbOptions.builder().maxBlockRange(Duration.ofHours(1)).build());
+  }
+
+  @Test
   void blocksPastRetentionAreDeleted() throws IOException {
     TsdbOptions opts = TsdbOptions.builder().retentionTime(Duration.ofHours(5)).build();
     try (Tsdb db = Tsdb.open(dir, opts)) {

@@ -37,6 +37,26 @@ import java.util.concurrent.atomic.AtomicLong;
  *   metrics.report(new PrintWriter(System.out, true), Duration.ofMinutes(5));
  * }
  * }</pre>
+ *
+ * <p>The same database joins a Thanos-style global view as {@code thanos sidecar} makes a
+ * Prometheus join it, without a Prometheus: its data served over the StoreAPI to a querier, its
+ * blocks shipped to a bucket for the store gateway and the compactor. The external labels tell
+ * this service's data apart from every other producer's; the blocks it cuts must not be merged
+ * locally (merged blocks would put the same samples in the bucket again), hence a max block range
+ * equal to the block range:
+ *
+ * <pre>{@code
+ * TsdbOptions options = TsdbOptions.builder().maxBlockRange(Duration.ofHours(2)).build();
+ * JvmMetricsService metrics = JvmMetricsService.start(dir, Duration.ofSeconds(1), options);
+ * Labels external = Labels.of("service", "checkout", "replica", "a");
+ * StoreApiServer storeApi = StoreApiServer.builder(new InetSocketAddress(10901),
+ *     new TsdbStoreSource(metrics.database(), external)).start();
+ * Shipper shipper = Shipper.builder(dir, bucket).externalLabels(external.toMap()).build();
+ * shipper.start(Duration.ofSeconds(30));
+ * }</pre>
+ *
+ * <p>{@code strata jvm-metrics --grpc-address=... --objstore.config-file=... --label=...} runs
+ * exactly that, with metrics, probes and a clean stop.
  */
 public final class JvmMetricsService implements AutoCloseable {
   private final Tsdb db;
@@ -71,7 +91,18 @@ public final class JvmMetricsService implements AutoCloseable {
 
   /** Opens (or reopens) the metrics database in {@code dir} and starts recording. */
   public static JvmMetricsService start(Path dir, Duration interval) throws Exception {
-    return new JvmMetricsService(Tsdb.open(dir, TsdbOptions.defaults()), interval);
+    return start(dir, interval, TsdbOptions.defaults());
+  }
+
+  /** As {@link #start(Path, Duration)}, with the database's {@code options}. */
+  public static JvmMetricsService start(Path dir, Duration interval, TsdbOptions options)
+      throws Exception {
+    return new JvmMetricsService(Tsdb.open(dir, options), interval);
+  }
+
+  /** The database the metrics go to: to serve it, or to query it in other ways. */
+  public Tsdb database() {
+    return db;
   }
 
   // One scrape: read the JVM's figures and commit them together.

@@ -18,15 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link Shipper} over Prometheus's data directory every interval, with the metrics
- * Thanos's shipper exports, and keeps the earliest time the directory still holds, which the
- * sidecar advertises (older data is in the bucket, served by the store gateway).
+ * Runs the {@link Shipper} over a TSDB directory (Prometheus's, or an embedded Strata's in {@code
+ * strata jvm-metrics}) every interval, with the metrics Thanos's shipper exports, and keeps the
+ * earliest time the directory still holds, which the sidecar advertises (older data is in the
+ * bucket, served by the store gateway).
  *
  * <p>A stop lets the upload in flight finish: the shipper puts meta.json last, so a block is
  * either whole in the bucket or invisible, and a block cut short by a crash is uploaded again,
  * whole, by the next run.
  */
-final class ShipperLoop implements AutoCloseable {
+public final class ShipperLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShipperLoop.class);
 
   /** How long a stop waits for the upload in flight. */
@@ -48,7 +49,7 @@ final class ShipperLoop implements AutoCloseable {
       });
 
   /** {@code floorMs}: the sidecar's {@code --min-time} now, below which nothing is advertised. */
-  ShipperLoop(Shipper shipper, LongSupplier floorMs, PrometheusRegistry registry) {
+  public ShipperLoop(Shipper shipper, LongSupplier floorMs, PrometheusRegistry registry) {
     this.shipper = shipper;
     this.floorMs = floorMs;
     this.localMinTime = new AtomicLong(floorMs.getAsLong());
@@ -65,12 +66,24 @@ final class ShipperLoop implements AutoCloseable {
         .register(registry);
   }
 
-  void start(Duration interval) {
-    timer.scheduleWithFixedDelay(this::syncOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  public void start(Duration interval) {
+    start(interval, () -> { });
+  }
+
+  /**
+   * Syncs every {@code interval}, each time after {@code beforeEachSync}: an embedded database
+   * cuts its due blocks there, so that they go at this sync rather than after its own next
+   * compaction.
+   */
+  public void start(Duration interval, Runnable beforeEachSync) {
+    timer.scheduleWithFixedDelay(() -> {
+      beforeEachSync.run();
+      syncOnce();
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** One pass: ship what is new, then note the earliest local time. */
-  void syncOnce() {
+  public void syncOnce() {
     syncs.inc();
     try {
       int shipped = shipper.sync();
@@ -105,7 +118,7 @@ final class ShipperLoop implements AutoCloseable {
   }
 
   /** The earliest time the sidecar advertises: the local blocks' start, at least the floor. */
-  long minTime() {
+  public long minTime() {
     return localMinTime.get();
   }
 
