@@ -180,6 +180,11 @@ public final class LocalRun implements Callable<Integer> {
     c.range("sum(count_over_time(" + Backfill.METRIC + "[30m]))", from, now, 1800);
     c.series("{job=\"backfill\"}", from, to);
     c.storeHolds(storeGrpc, Backfill.METRIC, from, to);
+    Map<String, String> logs = new LinkedHashMap<>();
+    synchronized (running) {
+      running.forEach(t -> logs.put(t.group() + "/" + t.name(), t.log()));
+    }
+    c.logsClean(logs);
     return c;
   }
 
@@ -310,7 +315,9 @@ public final class LocalRun implements Callable<Integer> {
   private void awaitScraped(TopologyCheck c, URI prometheus, Set<String> jobs) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
-      JsonNode up = c.get(prometheus, "/api/v1/query", "query", "up == 1");
+      // At a whole second in the past, as the checks ask: a first scrape after it is not seen.
+      long at = System.currentTimeMillis() / 1000 * 1000 - 1000;
+      JsonNode up = c.get(prometheus, "/api/v1/query", "query", "up == 1", "time", TopologyCheck.seconds(at));
       Set<String> seen = new TreeSet<>();
       up.path("data").path("result").forEach(r -> seen.add(r.path("metric").path("job").asText()));
       if (seen.containsAll(jobs) || System.nanoTime() > deadline) {

@@ -86,7 +86,11 @@ final class TopologyCheck {
     Set<Map<String, String>> ps = new TreeSet<>(TopologyCheck::compareLabels);
     Set<Map<String, String>> qs = new TreeSet<>(TopologyCheck::compareLabels);
     p.path("data").forEach(s -> ps.add(labels(s)));
-    q.path("data").forEach(s -> qs.add(labels(s)));
+    q.path("data").forEach(s -> {
+      Map<String, String> l = labels(s);
+      l.keySet().removeAll(externalLabels);
+      qs.add(l);
+    });
     record(name, ps.equals(qs) && !ps.isEmpty(), ps.size() + " series",
         "Prometheus " + ps + ", querier " + qs);
   }
@@ -121,6 +125,19 @@ final class TopologyCheck {
     Set<String> up = new TreeSet<>();
     p.path("data").path("result").forEach(r -> up.add(r.path("metric").path("job").asText()));
     record("scrapes " + jobs, up.containsAll(jobs), "all up", "up: " + up);
+  }
+
+  /** No task logged an error (Strata's ERROR lines, Prometheus's level=error). */
+  void logsClean(Map<String, String> logsByTask) {
+    List<String> errors = new ArrayList<>();
+    logsByTask.forEach((task, log) -> {
+      for (String line : log.split("\n")) {
+        if (line.contains(" ERROR ") || line.contains("level=error")) {
+          errors.add(task + ": " + line);
+        }
+      }
+    });
+    record("logs    no task logged an error", errors.isEmpty(), logsByTask.size() + " tasks", String.join("\n", errors));
   }
 
   private void compare(String name, String path, String... params) throws Exception {
