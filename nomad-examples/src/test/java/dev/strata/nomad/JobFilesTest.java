@@ -98,7 +98,7 @@ class JobFilesTest {
 
   @Test
   void prometheusCutsTwoHourBlocksBelowItsPrefix() {
-    Task prometheus = task("monitoring.nomad", "prometheus", "prometheus");
+    Task prometheus = NomadJobs.task("monitoring.nomad", "prometheus", "prometheus");
     List<String> args = prometheus.args();
     for (String a : List.of("--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h",
         "--web.route-prefix=/prometheus")) {
@@ -108,7 +108,7 @@ class JobFilesTest {
 
   @Test
   void theQuerierReReadsItsTargetsWithoutARestart() {
-    Task query = task("monitoring.nomad", "strata-query", "strata-query");
+    Task query = NomadJobs.task("monitoring.nomad", "strata-query", "strata-query");
     Template targets = TemplatesTest.targetsTemplate(query);
     assertTrue(Set.of("noop", "signal").contains(targets.changeMode()),
         "change_mode of " + targets.destination() + ": " + targets.changeMode());
@@ -119,32 +119,42 @@ class JobFilesTest {
   @Test
   void everyPortUsedIsDeclared() {
     List<String> violations = new ArrayList<>();
-    for (Task t : NomadJobs.allTasks()) {
-      Set<String> declared = t.group().ports().keySet();
-      for (JsonNode service : t.services()) {
-        String port = service.path("port").asText("");
-        if (!declared.contains(port)) {
-          violations.add(t.where() + ": service " + service.path("name").asText() + " on undeclared port '" + port + "'");
-        }
-        for (JsonNode check : JobFile.blocks(service, "check")) {
-          if (check.has("port") && !declared.contains(check.get("port").asText())) {
-            violations.add(t.where() + ": a check of " + service.path("name").asText() + " on undeclared port '"
-                + check.get("port").asText() + "'");
+    for (JobFile job : NomadJobs.all()) {
+      for (Group g : NomadJobs.groups(job)) {
+        Set<String> declared = g.ports().keySet();
+        checkServicePorts(g.where(), g.services(), declared, violations);
+        for (Task t : g.tasks()) {
+          checkServicePorts(t.where(), t.services(), declared, violations);
+          for (String label : t.referencedPortLabels()) {
+            if (!declared.contains(label)) {
+              violations.add(t.where() + ": refers to port '" + label + "', not in the group's network " + declared);
+            }
           }
-        }
-      }
-      for (String label : t.referencedPortLabels()) {
-        if (!declared.contains(label)) {
-          violations.add(t.where() + ": refers to port '" + label + "', not in the group's network " + declared);
-        }
-      }
-      for (String label : t.job().strings(t.config().get("ports"))) {
-        if (!declared.contains(label)) {
-          violations.add(t.where() + ": config.ports names '" + label + "', not in the group's network");
+          for (String label : job.strings(t.config().get("ports"))) {
+            if (!declared.contains(label)) {
+              violations.add(t.where() + ": config.ports names '" + label + "', not in the group's network");
+            }
+          }
         }
       }
     }
     assertNone("ports used but not declared", violations);
+  }
+
+  private static void checkServicePorts(String where, List<JsonNode> services, Set<String> declared,
+      List<String> violations) {
+    for (JsonNode service : services) {
+      String name = service.path("name").asText();
+      String port = service.path("port").asText("");
+      if (!declared.contains(port)) {
+        violations.add(where + ": service " + name + " on undeclared port '" + port + "'");
+      }
+      for (JsonNode check : JobFile.blocks(service, "check")) {
+        if (check.has("port") && !declared.contains(check.get("port").asText())) {
+          violations.add(where + ": a check of " + name + " on undeclared port '" + check.get("port").asText() + "'");
+        }
+      }
+    }
   }
 
   @Test
@@ -152,7 +162,7 @@ class JobFilesTest {
     List<String> violations = new ArrayList<>();
     for (JobFile job : NomadJobs.all()) {
       for (Group g : NomadJobs.groups(job)) {
-        for (JsonNode s : JobFile.blocks(g.body(), "service")) {
+        for (JsonNode s : g.services()) {
           if (JobFile.blocks(s, "check").isEmpty()) {
             violations.add(g.where() + ": service " + s.path("name").asText());
           }
@@ -181,6 +191,10 @@ class JobFilesTest {
           String[] parts = tag.substring("urlprefix-".length()).split("\\s+");
           if (List.of(parts).stream().anyMatch(o -> o.startsWith("strip="))) {
             continue; // Fabio strips the prefix: the server serves at its root.
+          }
+          if (parts[0].indexOf('/') < 0) {
+            violations.add(t.where() + ": tag " + tag + " routes no path");
+            continue;
           }
           String route = parts[0].substring(parts[0].indexOf('/'));
           List<String> served = new ArrayList<>();
@@ -390,11 +404,5 @@ class JobFilesTest {
       }
     }
     assertNone("groups without the stanzas a production job carries", violations);
-  }
-
-  static Task task(String file, String group, String name) {
-    return NomadJobs.tasks(NomadJobs.load(file)).stream()
-        .filter(t -> t.group().name().equals(group) && t.name().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no task " + group + "/" + name + " in " + file));
   }
 }

@@ -117,6 +117,13 @@ final class NomadJobs {
     return all().stream().flatMap(j -> tasks(j).stream()).toList();
   }
 
+  /** The task {@code group/name} of the job file {@code file}. */
+  static Task task(String file, String group, String name) {
+    return tasks(load(file)).stream()
+        .filter(t -> t.group().name().equals(group) && t.name().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no task " + group + "/" + name + " in " + file));
+  }
+
   /** A group of a job. */
   record Group(JobFile job, String name, JsonNode body) {
     /** The labels of the ports its {@code network} declares, with their static port or 0. */
@@ -132,6 +139,11 @@ final class NomadJobs {
       List<Task> out = new ArrayList<>();
       JobFile.tasks(body).forEach((name, t) -> out.add(new Task(this, name, t)));
       return out;
+    }
+
+    /** The services declared at the group's level (their checks run against its tasks). */
+    List<JsonNode> services() {
+      return JobFile.blocks(body, "service");
     }
 
     String where() {
@@ -189,6 +201,19 @@ final class NomadJobs {
 
     List<JsonNode> services() {
       return JobFile.blocks(body, "service");
+    }
+
+    /** The template rendered into the file that the arg {@code flag=FILE} names. */
+    Template templateOfFlag(String flag) {
+      String file = flag(flag).orElseThrow(() -> new AssertionError(where() + " has no " + flag));
+      for (Template t : templates()) {
+        if (file.equals(t.destination().replaceFirst("^local/", "\\${NOMAD_TASK_DIR}/")
+            .replaceFirst("^secrets/", "\\${NOMAD_SECRETS_DIR}/")
+            .replaceFirst("^alloc/", "\\${NOMAD_ALLOC_DIR}/"))) {
+          return t;
+        }
+      }
+      throw new AssertionError(where() + ": no template renders " + flag + "=" + file);
     }
 
     /** Every string of the task's config, evaluated (args, image, jvm_options, ...). */

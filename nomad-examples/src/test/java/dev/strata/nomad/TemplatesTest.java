@@ -77,24 +77,12 @@ class TemplatesTest {
 
   /** The querier's task in monitoring.nomad. */
   static Task querier() {
-    return JobFilesTest.task("monitoring.nomad", "strata-query", "strata-query");
+    return NomadJobs.task("monitoring.nomad", "strata-query", "strata-query");
   }
 
   /** The template of {@code task} rendered into the file its {@code --store.sd-files} names. */
   static Template targetsTemplate(Task task) {
-    return templateOfFlag(task, "--store.sd-files");
-  }
-
-  /** The template rendered into the file the task's {@code flag} names. */
-  static Template templateOfFlag(Task task, String flag) {
-    String file = task.flag(flag).orElseThrow(() -> new AssertionError(task.where() + " has no " + flag));
-    for (Template t : task.templates()) {
-      if (file.equals(t.destination().replaceFirst("^local/", "\\${NOMAD_TASK_DIR}/")
-          .replaceFirst("^secrets/", "\\${NOMAD_SECRETS_DIR}/"))) {
-        return t;
-      }
-    }
-    throw new AssertionError(task.where() + ": no template renders " + flag + "=" + file);
+    return task.templateOfFlag("--store.sd-files");
   }
 
   static String renderTargets(Collection<Service> services) {
@@ -166,8 +154,8 @@ class TemplatesTest {
   @Test
   @Interop
   void promtoolAcceptsThePrometheusConfiguration(@TempDir Path dir) throws Exception {
-    Task prometheus = JobFilesTest.task("monitoring.nomad", "prometheus", "prometheus");
-    Template config = templateOfFlag(prometheus, "--config.file");
+    Task prometheus = NomadJobs.task("monitoring.nomad", "prometheus", "prometheus");
+    Template config = prometheus.templateOfFlag("--config.file");
     String allocId = "5f3c1a2e-8b4d-4e6f-9a1b-2c3d4e5f6a7b";
     String rendered = ConsulTemplate.parse(config.data())
         .render(new Data(List.of(), Map.of("NOMAD_ALLOC_ID", allocId), Map.of()));
@@ -230,7 +218,7 @@ class TemplatesTest {
       if (t.flag("--objstore.config-file").isEmpty()) {
         continue;
       }
-      Template template = templateOfFlag(t, "--objstore.config-file");
+      Template template = t.templateOfFlag("--objstore.config-file");
       Matcher m = variablePath.matcher(template.data());
       assertTrue(m.find(), t.where() + ": the credentials come from a Nomad Variable");
       String rendered = ConsulTemplate.parse(template.data())
