@@ -38,22 +38,31 @@ final class HclExpressions {
     return template(s);
   }
 
-  /** The template {@code s} with its interpolations replaced; {@code $${} stands for {@code ${}. */
+  /**
+   * The template {@code s} with its interpolations replaced; {@code $${} stands for {@code ${} and
+   * {@code %%{} for {@code %{}. A directive ({@code %{ if }}, {@code %{ for }}) is not supported.
+   */
   String template(String s) {
+    for (int d = s.indexOf("%{"); d >= 0; d = s.indexOf("%{", d + 2)) {
+      if (d == 0 || s.charAt(d - 1) != '%') {
+        throw new IllegalArgumentException("unsupported template directive %{...} in: " + s);
+      }
+    }
     StringBuilder out = new StringBuilder(s.length());
     int i = 0;
     while (i < s.length()) {
       int at = s.indexOf("${", i);
       if (at < 0) {
-        out.append(s, i, s.length());
+        literal(out, s, i, s.length());
         break;
       }
       if (at > 0 && s.charAt(at - 1) == '$') {
-        out.append(s, i, at - 1).append("${");
+        literal(out, s, i, at - 1);
+        out.append("${");
         i = at + 2;
         continue;
       }
-      out.append(s, i, at);
+      literal(out, s, i, at);
       int end = closingBrace(s, at + 2);
       if (end < 0) {
         throw new IllegalArgumentException("unclosed ${ in: " + s);
@@ -64,6 +73,10 @@ final class HclExpressions {
       i = end + 1;
     }
     return out.toString();
+  }
+
+  private static void literal(StringBuilder out, String s, int from, int to) {
+    out.append(s.substring(from, to).replace("%%{", "%{"));
   }
 
   private static String text(Object v, String expression) {
@@ -94,6 +107,12 @@ final class HclExpressions {
           return -1;
         }
         i = eol;
+      } else if (c == '/' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
+        int close = s.indexOf("*/", i + 2);
+        if (close < 0) {
+          return -1;
+        }
+        i = close + 1;
       } else if (c == '{') {
         depth++;
       } else if (c == '}') {
@@ -289,7 +308,7 @@ final class HclExpressions {
       return pos < src.length() && src.charAt(pos) == c;
     }
 
-    // Whitespace and line comments (# and //), which HCL allows between a list's items.
+    // Whitespace and comments (#, // and /* */), which HCL allows between a list's items.
     private void skipSpace() {
       while (pos < src.length()) {
         char c = src.charAt(pos);
@@ -298,6 +317,12 @@ final class HclExpressions {
         } else if (c == '#' || src.startsWith("//", pos)) {
           int eol = src.indexOf('\n', pos);
           pos = eol < 0 ? src.length() : eol + 1;
+        } else if (src.startsWith("/*", pos)) {
+          int close = src.indexOf("*/", pos + 2);
+          if (close < 0) {
+            throw error("unclosed /* comment");
+          }
+          pos = close + 2;
         } else {
           return;
         }

@@ -57,11 +57,33 @@ public final class JobFile {
     }
     Map<String, Object> locals = new LinkedHashMap<>();
     this.expressions = new HclExpressions(variables, locals);
-    // Locals in file order: each may refer to the variables and the locals before it.
+    // A local may refer to any other, whatever their order in the file (HCL orders them by their
+    // references), and the parser's JSON lists them by name, not in file order: evaluate them in
+    // rounds, each taking those whose references now have values, until none is left.
+    Map<String, JsonNode> pending = new LinkedHashMap<>();
     for (JsonNode block : blocks(root, "locals")) {
       for (Iterator<Map.Entry<String, JsonNode>> it = block.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> l = it.next();
-        locals.put(l.getKey(), value(l.getValue()));
+        if (pending.put(l.getKey(), l.getValue()) != null) {
+          throw new IllegalArgumentException(path + ": local " + l.getKey() + " is defined twice");
+        }
+      }
+    }
+    while (!pending.isEmpty()) {
+      int before = pending.size();
+      IllegalArgumentException last = null;
+      for (Iterator<Map.Entry<String, JsonNode>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> l = it.next();
+        try {
+          locals.put(l.getKey(), value(l.getValue()));
+          it.remove();
+        } catch (IllegalArgumentException e) {
+          last = e;
+        }
+      }
+      if (pending.size() == before) {
+        // No local could be evaluated in this round: the next would fail the same way.
+        throw new IllegalArgumentException(path + ": locals " + pending.keySet() + ": " + last.getMessage(), last);
       }
     }
   }
@@ -95,12 +117,12 @@ public final class JobFile {
     return variableBlocks;
   }
 
-  /** The job's groups, by name, in file order. */
+  /** The job's groups, by name (the parser's JSON orders them by name, not as in the file). */
   public Map<String, JsonNode> groups() {
     return labelled(job, "group");
   }
 
-  /** The tasks of {@code group}, by name, in file order. */
+  /** The tasks of {@code group}, by name (ordered by name, not as in the file). */
   public static Map<String, JsonNode> tasks(JsonNode group) {
     return labelled(group, "task");
   }
@@ -178,7 +200,7 @@ public final class JobFile {
     return all.isEmpty() ? null : all.get(0);
   }
 
-  /** The labelled blocks of {@code type} in {@code body}, by label, in file order. */
+  /** The labelled blocks of {@code type} in {@code body}, by label, in the parser's order (by name). */
   public static Map<String, JsonNode> labelled(JsonNode body, String type) {
     Map<String, JsonNode> out = new LinkedHashMap<>();
     JsonNode n = body.get(type);
