@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Aggregations by label against a naive model computed straight from the definitions. */
-class AggregationProperties {
+class AggregationPropertiesTest {
   private static final long T = 60_000;
   private final Engine engine = new Engine();
 

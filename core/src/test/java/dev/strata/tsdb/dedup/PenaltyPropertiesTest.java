@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.Size;
  * intervals, aligned across replicas or shifted, with random gaps, so that the replicas overlap,
  * tie, and leave gaps of every size.
  */
-class PenaltyProperties {
+class PenaltyPropertiesTest {
 
   /** Timestamps of one replica: {@code k * step + shift} for a random set of k. */
   @Provide

@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Printing and parsing are inverse: for any well-typed tree, print, parse and print agree. */
-class PromqlRoundTripProperties {
+class PromqlRoundTripPropertiesTest {
 
   @Provide
   Arbitrary<Expr> expressions() {

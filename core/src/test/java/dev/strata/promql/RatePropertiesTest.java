@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.IntRange;
  * {@code rate} and {@code increase} against a direct transcription of the extrapolation rule
  * Prometheus 2.42 documents, on random counters with resets and irregular scrapes.
  */
-class RateProperties {
+class RatePropertiesTest {
   private final Engine engine = new Engine();
 
   /**

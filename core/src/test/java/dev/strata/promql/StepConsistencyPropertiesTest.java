@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.IntRange;
  * moving windows of the all-steps evaluation against fresh single-step evaluations, over random
  * irregular series with gaps and staleness markers.
  */
-class StepConsistencyProperties {
+class StepConsistencyPropertiesTest {
   private static final List<String> QUERIES =
       List.of(
           "g",
