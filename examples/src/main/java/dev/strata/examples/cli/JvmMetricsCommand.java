@@ -1,5 +1,6 @@
 package dev.strata.examples.cli;
 
+import dev.strata.examples.cli.sidecar.ShipperOptions;
 import dev.strata.examples.embedded.JvmMetricsService;
 import dev.strata.examples.server.LoggingOptions;
 import dev.strata.examples.server.ServerAddresses;
@@ -43,11 +44,7 @@ final class JvmMetricsCommand implements Callable<Integer> {
       description = "The time range of the blocks the database cuts (default ${DEFAULT-VALUE}).")
   Duration blockDuration;
 
-  @Option(names = "--shipper.sync-interval", paramLabel = "DURATION", defaultValue = "30s",
-      converter = OptionTypes.PositivePrometheusDuration.class, hidden = true,
-      description = "How often new blocks are looked for and shipped (default ${DEFAULT-VALUE},"
-          + " as Thanos).")
-  Duration shipInterval;
+  @Mixin ShipperOptions shipping;
 
   @Mixin ServerAddresses addresses;
   @Mixin ObjstoreOptions objstore;

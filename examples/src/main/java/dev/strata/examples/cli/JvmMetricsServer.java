@@ -74,9 +74,9 @@ final class JvmMetricsServer {
       lifecycle.closeAtStop(new LastShip(db, loop));
       lifecycle.closeAtStop(loop);
       // Cut what is due first: the database's own compaction runs once a minute.
-      loop.start(options.shipInterval, () -> cutDueBlocks(db));
+      loop.start(options.shipping.syncInterval(), () -> cutDueBlocks(db));
       log.info("shipping blocks of {} to {} every {}", options.dataDir, bucket.name(),
-          options.shipInterval);
+          options.shipping.syncInterval());
     } else {
       log.info("no --objstore.config-file: serving the database, uploading nothing");
     }

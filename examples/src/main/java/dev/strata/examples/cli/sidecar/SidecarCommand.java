@@ -78,11 +78,7 @@ public final class SidecarCommand implements Callable<Integer> {
           + " -2w (default ${DEFAULT-VALUE}).")
   TimeOrDuration minTime;
 
-  @Option(names = "--shipper.sync-interval", paramLabel = "DURATION", defaultValue = "30s",
-      converter = OptionTypes.PositivePrometheusDuration.class, hidden = true,
-      description = "How often new blocks are looked for and shipped (default ${DEFAULT-VALUE},"
-          + " as Thanos).")
-  Duration shipInterval;
+  @Mixin ShipperOptions shipping;
 
   @Mixin ServerAddresses addresses;
   @Mixin ObjstoreOptions objstore;
@@ -119,8 +115,8 @@ public final class SidecarCommand implements Callable<Integer> {
       Shipper s = Shipper.builder(tsdbPath, bucket).externalLabels(labels.toMap())
           .source("sidecar").uploadCompacted(uploadCompacted).build();
       shipper = lifecycle.closeAtStop(new ShipperLoop(s, floor, registry));
-      shipper.start(shipInterval);
-      log.info("shipping blocks of {} to {} every {}", tsdbPath, bucket.name(), shipInterval);
+      shipper.start(shipping.syncInterval());
+      log.info("shipping blocks of {} to {} every {}", tsdbPath, bucket.name(), shipping.syncInterval());
     } else {
       log.info("no --objstore.config-file: serving Prometheus's data, uploading nothing");
     }
