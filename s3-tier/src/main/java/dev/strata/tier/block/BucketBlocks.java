@@ -43,6 +43,7 @@ public final class BucketBlocks {
 
   private final Bucket bucket;
   private final Clock clock;
+  private final int fileConcurrency;
 
   public BucketBlocks(Bucket bucket) {
     this(bucket, Clock.systemUTC());
@@ -50,8 +51,21 @@ public final class BucketBlocks {
 
   /** As {@link #BucketBlocks(Bucket)}, with the clock that dates marks and ages uploads. */
   public BucketBlocks(Bucket bucket, Clock clock) {
+    this(bucket, clock, 1);
+  }
+
+  /**
+   * As {@link #BucketBlocks(Bucket, Clock)}, moving up to {@code fileConcurrency} files of a block
+   * at once in {@link #upload} and {@link #download} (Thanos's {@code --block-files-concurrency}):
+   * a block's chunk segments are 512 MiB each, and one stream at a time rarely fills the link.
+   */
+  public BucketBlocks(Bucket bucket, Clock clock, int fileConcurrency) {
+    if (fileConcurrency < 1) {
+      throw new IllegalArgumentException("file concurrency must be at least 1, not " + fileConcurrency);
+    }
     this.bucket = bucket;
     this.clock = clock;
+    this.fileConcurrency = fileConcurrency;
   }
 
   public Bucket bucket() {
@@ -84,19 +98,23 @@ public final class BucketBlocks {
     List<Path> segments = ChunkSegmentFormat.list(blockDir.resolve(BlockFiles.CHUNKS));
     List<ThanosMeta.File> files = new ArrayList<>();
     List<String> segmentNames = new ArrayList<>();
+    List<String> toUpload = new ArrayList<>();
     for (Path s : segments) {
-      String rel = BlockFiles.CHUNKS + "/" + s.getFileName();
-      bucket.upload(key(id, rel), s);
-      files.add(new ThanosMeta.File(rel, Files.size(s)));
+      toUpload.add(BlockFiles.CHUNKS + "/" + s.getFileName());
       segmentNames.add(s.getFileName().toString());
     }
-    Path index = blockDir.resolve(BlockFiles.INDEX);
-    bucket.upload(key(id, BlockFiles.INDEX), index);
-    files.add(new ThanosMeta.File(BlockFiles.INDEX, Files.size(index)));
+    toUpload.add(BlockFiles.INDEX);
     Path tombstones = blockDir.resolve(BlockFiles.TOMBSTONES);
     if (Files.isRegularFile(tombstones) && meta.stats().numTombstones() > 0) {
-      bucket.upload(key(id, BlockFiles.TOMBSTONES), tombstones);
-      files.add(new ThanosMeta.File(BlockFiles.TOMBSTONES, Files.size(tombstones)));
+      toUpload.add(BlockFiles.TOMBSTONES);
+    }
+    // Data files in any order (meta.json, written after all of them, is what makes the block).
+    List<Long> sizes = Parallel.map(toUpload, fileConcurrency, "strata-upload-" + id, rel -> {
+      bucket.upload(key(id, rel), blockDir.resolve(rel));
+      return Files.size(blockDir.resolve(rel));
+    });
+    for (int i = 0; i < toUpload.size(); i++) {
+      files.add(new ThanosMeta.File(toUpload.get(i), sizes.get(i)));
     }
     files.add(new ThanosMeta.File(BlockFiles.META_JSON, 0));
     files.sort((a, b) -> a.relPath().compareTo(b.relPath()));
@@ -133,11 +151,16 @@ public final class BucketBlocks {
     String metaKey = key(id, BlockFiles.META_JSON);
     byte[] meta = bucket.readAll(metaKey); // first: a block without one is not there
     long bytes = meta.length;
+    List<String> data = new ArrayList<>();
     for (String rel : files(id).keySet()) {
       if (rel.equals(BlockFiles.INDEX) || rel.equals(BlockFiles.TOMBSTONES)
           || rel.startsWith(BlockFiles.CHUNKS + "/")) {
-        bytes += downloadObject(bucket, key(id, rel), dir.resolve(rel));
+        data.add(rel);
       }
+    }
+    for (long b : Parallel.map(data, fileConcurrency, "strata-download-" + id,
+        rel -> downloadObject(bucket, key(id, rel), dir.resolve(rel)))) {
+      bytes += b;
     }
     Files.createDirectories(dir.resolve(BlockFiles.CHUNKS)); // a block without chunks has one
     Files.write(dir.resolve(BlockFiles.META_JSON), meta);

@@ -5,6 +5,7 @@ import dev.strata.downsample.DownsamplingRules;
 import dev.strata.downsample.Resolutions;
 import dev.strata.tier.block.BlockFilter;
 import dev.strata.tier.block.BucketBlocks;
+import dev.strata.tier.block.Parallel;
 import dev.strata.tier.block.MetaSync;
 import dev.strata.tier.block.SyncedBlock;
 import dev.strata.tier.objstore.Bucket;
@@ -49,7 +50,7 @@ public final class BucketCompactor {
   private final UlidGenerator ulids = UlidGenerator.system();
 
   public BucketCompactor(Bucket bucket, CompactorOptions options) {
-    this.bucket = new BucketBlocks(bucket, options.clock());
+    this.bucket = new BucketBlocks(bucket, options.clock(), options.blockFilesConcurrency());
     this.options = options;
     this.sync = MetaSync.builder(bucket)
         .cacheDir(options.scratchDir().resolve("meta-syncer"))
@@ -57,7 +58,8 @@ public final class BucketCompactor {
         .filter(this::consistent)
         .build();
     this.groups = new GroupCompactor(this.bucket, options.scratchDir().resolve("compact"),
-        options.verticalCompaction(), options.verticalMerge(), ulids);
+        options.verticalCompaction(), options.verticalMerge(), ulids,
+        options.blocksFetchConcurrency());
   }
 
   /**
@@ -102,7 +104,8 @@ public final class BucketCompactor {
     long down = 0;
     long up = 0;
     for (GroupCompactor.Outcome outcome : Parallel.map(grouped, options.compactConcurrency(),
-        "strata-compact-group", g -> groups.compact(g, noCompact::contains))) {
+        "strata-compact-group", g -> groups.compact(g, noCompact::contains),
+        CompactionHaltedException.class::isInstance)) {
       compacted.addAll(outcome.created());
       marked.addAll(outcome.marked());
       all.addAll(outcome.blocks());
@@ -130,7 +133,7 @@ public final class BucketCompactor {
     for (int round = 0; round < 2; round++) {
       List<DownsamplingRules.Task> tasks = DownsamplingRules.tasks(blocks, b -> false);
       for (Downsampled d : Parallel.map(tasks, options.downsampleConcurrency(),
-          "strata-downsample", this::downsample)) {
+          "strata-downsample", this::downsample, CompactionHaltedException.class::isInstance)) {
         created.add(d.block);
         blocks.add(d.block);
         down += d.bytesDownloaded;

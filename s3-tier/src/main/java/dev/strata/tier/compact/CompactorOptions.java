@@ -25,6 +25,8 @@ public final class CompactorOptions {
   private final Duration retentionFiveMinutes;
   private final Duration retentionOneHour;
   private final int compactConcurrency;
+  private final int blocksFetchConcurrency;
+  private final int blockFilesConcurrency;
   private final int downsampleConcurrency;
   private final Clock clock;
 
@@ -41,6 +43,8 @@ public final class CompactorOptions {
     this.retentionFiveMinutes = b.retentionFiveMinutes;
     this.retentionOneHour = b.retentionOneHour;
     this.compactConcurrency = b.compactConcurrency;
+    this.blocksFetchConcurrency = b.blocksFetchConcurrency;
+    this.blockFilesConcurrency = b.blockFilesConcurrency;
     this.downsampleConcurrency = b.downsampleConcurrency;
     this.clock = b.clock;
   }
@@ -102,6 +106,16 @@ public final class CompactorOptions {
     return compactConcurrency;
   }
 
+  /** Source blocks of one compaction downloaded at once. */
+  public int blocksFetchConcurrency() {
+    return blocksFetchConcurrency;
+  }
+
+  /** Files of one block downloaded or uploaded at once. */
+  public int blockFilesConcurrency() {
+    return blockFilesConcurrency;
+  }
+
   /** Blocks downsampled at once. */
   public int downsampleConcurrency() {
     return downsampleConcurrency;
@@ -124,6 +138,8 @@ public final class CompactorOptions {
     private Duration retentionFiveMinutes = Duration.ZERO;
     private Duration retentionOneHour = Duration.ZERO;
     private int compactConcurrency = 1;
+    private int blocksFetchConcurrency = 1;
+    private int blockFilesConcurrency = 1;
     private int downsampleConcurrency = 1;
     private Clock clock = Clock.systemUTC();
 
@@ -173,6 +189,24 @@ public final class CompactorOptions {
     /** Groups compacted at once (Thanos's {@code --compact.concurrency}, 1 by default). */
     public Builder compactConcurrency(int value) {
       this.compactConcurrency = positive(value, "compaction concurrency");
+      return this;
+    }
+
+    /**
+     * Source blocks of one compaction downloaded at once (Thanos's {@code
+     * --compact.blocks-fetch-concurrency}, 1 by default).
+     */
+    public Builder blocksFetchConcurrency(int value) {
+      this.blocksFetchConcurrency = positive(value, "blocks fetch concurrency");
+      return this;
+    }
+
+    /**
+     * Files of one block downloaded or uploaded at once (Thanos's {@code
+     * --block-files-concurrency}, 1 by default).
+     */
+    public Builder blockFilesConcurrency(int value) {
+      this.blockFilesConcurrency = positive(value, "block files concurrency");
       return this;
     }
 

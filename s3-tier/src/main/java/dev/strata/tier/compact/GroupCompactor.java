@@ -1,6 +1,7 @@
 package dev.strata.tier.compact;
 
 import dev.strata.tier.block.BucketBlocks;
+import dev.strata.tier.block.Parallel;
 import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
@@ -44,10 +45,13 @@ final class GroupCompactor {
   private final boolean verticalCompaction;
   private final VerticalMerge merge;
   private final UlidGenerator ulids;
+  private final int blocksFetchConcurrency;
   private final ThanosPlanner planner = new ThanosPlanner(RANGES);
 
+  /** {@code blocksFetchConcurrency}: source blocks of one compaction downloaded at once. */
   GroupCompactor(BucketBlocks bucket, Path scratch, boolean verticalCompaction,
-      VerticalMerge merge, UlidGenerator ulids) {
+      VerticalMerge merge, UlidGenerator ulids, int blocksFetchConcurrency) {
+    this.blocksFetchConcurrency = blocksFetchConcurrency;
     this.bucket = bucket;
     this.scratch = scratch;
     this.verticalCompaction = verticalCompaction;
@@ -85,8 +89,9 @@ final class GroupCompactor {
       Files.createDirectories(dir);
       try {
         long started = System.nanoTime();
-        for (BlockMeta source : plan) {
-          down += bucket.download(source.ulid(), dir.resolve(source.ulid().toString()));
+        for (long bytes : Parallel.map(plan, blocksFetchConcurrency, "strata-compact-fetch",
+            source -> bucket.download(source.ulid(), dir.resolve(source.ulid().toString())))) {
+          down += bytes;
         }
         LOG.info("group {}: downloaded {} blocks ({} MiB) to compact", group, plan.size(),
             down >> 20);

@@ -87,6 +87,25 @@ class BucketBlocksTest {
   }
 
   @Test
+  void filesMovedSeveralAtATimeArriveWholeWithMetaStillLast() throws Exception {
+    BucketBlocks blocks = new BucketBlocks(bucket, Clock.systemUTC(), 4);
+    for (BlockDirectories.BlockDirectory d : local) {
+      blocks.upload(d.path(), new ThanosMeta(Map.of("cluster", "eu"), 0, "sidecar"));
+      List<String> order = bucket.uploads();
+      assertEquals(d.ulid() + "/meta.json", order.get(order.size() - 1), order.toString());
+      assertEquals(3, order.stream().filter(k -> k.startsWith(d.ulid() + "/")).count(), order.toString());
+
+      Path back = tmp.path().resolve("back").resolve(d.ulid().toString());
+      long bytes = blocks.download(d.ulid(), back);
+      for (String rel : List.of("chunks/000001", "index")) {
+        assertEquals(-1L, Files.mismatch(d.path().resolve(rel), back.resolve(rel)), rel);
+      }
+      assertEquals(Files.size(d.path().resolve("chunks/000001")) + Files.size(d.path().resolve("index"))
+          + Files.size(back.resolve("meta.json")), bytes);
+    }
+  }
+
+  @Test
   void markersHaveThanosShape() throws Exception {
     Ulid id = local.get(0).ulid();
     BucketBlocks blocks = new BucketBlocks(bucket, Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC));

@@ -186,7 +186,7 @@ class BucketCompactorTest {
       }
       // A compaction of the first four uploaded its block and died: the sources are unmarked.
       GroupCompactor group = new GroupCompactor(new BucketBlocks(bucket), tmp.resolve("g"),
-          false, VerticalMerge.ONE_TO_ONE, UlidGenerator.system());
+          false, VerticalMerge.ONE_TO_ONE, UlidGenerator.system(), 2);
       CompactionGroup all = CompactionGroup.of(
           MetaSync.builder(bucket).build().sync().blocks().values(), Set.of()).get(0);
       GroupCompactor.Outcome outcome = group.compact(all, id -> false);

@@ -98,6 +98,16 @@ public final class CompactCommand implements Callable<Integer> {
       description = "Groups compacted at once (default ${DEFAULT-VALUE}).")
   int compactConcurrency;
 
+  @Option(names = "--compact.blocks-fetch-concurrency", paramLabel = "N", defaultValue = "1",
+      converter = OptionTypes.Positive.class,
+      description = "Source blocks of one compaction downloaded at once (default ${DEFAULT-VALUE}).")
+  int blocksFetchConcurrency;
+
+  @Option(names = "--block-files-concurrency", paramLabel = "N", defaultValue = "1",
+      converter = OptionTypes.Positive.class,
+      description = "Files of one block downloaded or uploaded at once (default ${DEFAULT-VALUE}).")
+  int blockFilesConcurrency;
+
   @Option(names = "--downsample.concurrency", paramLabel = "N", defaultValue = "1",
       converter = OptionTypes.Positive.class,
       description = "Blocks downsampled at once (default ${DEFAULT-VALUE}).")
@@ -136,6 +146,8 @@ public final class CompactCommand implements Callable<Integer> {
           .consistencyDelay(consistencyDelay)
           .deleteDelay(deleteDelay)
           .compactConcurrency(compactConcurrency)
+          .blocksFetchConcurrency(blocksFetchConcurrency)
+          .blockFilesConcurrency(blockFilesConcurrency)
           .downsampleConcurrency(downsampleConcurrency)
           .build();
     } catch (IllegalArgumentException e) {

@@ -1,4 +1,4 @@
-package dev.strata.tier.compact;
+package dev.strata.tier.block;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -9,24 +9,36 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
- * Runs a step over several items at once (groups to compact, blocks to downsample), as Thanos's
- * {@code --compact.concurrency} and {@code --downsample.concurrency} do. Every item runs to its
- * end even when another fails; then a halt is thrown first, else the first failure.
+ * Runs a step over several items at once: the files of a block moved to or from a bucket (Thanos's
+ * {@code --block-files-concurrency}), the blocks a compaction fetches, the groups to compact and
+ * the blocks to downsample ({@code --compact.concurrency}, {@code --downsample.concurrency}).
+ * Every item runs to its end even when another fails (no transfer is cut halfway), then the first
+ * failure is thrown.
  */
-final class Parallel {
+public final class Parallel {
   private Parallel() {}
 
   /** One item's work. */
   @FunctionalInterface
-  interface Step<T, R> {
+  public interface Step<T, R> {
     R apply(T item) throws IOException;
   }
 
   /** The results of {@code step} over {@code items}, in their order, on up to {@code threads}. */
-  static <T, R> List<R> map(List<T> items, int threads, String name, Step<T, R> step)
+  public static <T, R> List<R> map(List<T> items, int threads, String name, Step<T, R> step)
       throws IOException {
+    return map(items, threads, name, step, e -> false);
+  }
+
+  /**
+   * As {@link #map(List, int, String, Step)}; of several failures, the first that {@code
+   * overridesOthers} accepts is thrown (a compactor halt before an I/O error), else the first.
+   */
+  public static <T, R> List<R> map(List<T> items, int threads, String name, Step<T, R> step,
+      Predicate<Throwable> overridesOthers) throws IOException {
     List<R> out = new ArrayList<>(items.size());
     if (threads <= 1 || items.size() <= 1) {
       for (T item : items) {
@@ -44,22 +56,20 @@ final class Parallel {
       for (T item : items) {
         futures.add(pool.submit(() -> step.apply(item)));
       }
-      CompactionHaltedException halt = null;
-      Throwable failure = null;
+      Throwable first = null;
+      Throwable overriding = null;
       for (Future<R> f : futures) {
         try {
           out.add(f.get());
         } catch (ExecutionException e) {
-          if (e.getCause() instanceof CompactionHaltedException h) {
-            halt = halt == null ? h : halt;
-          } else if (failure == null) {
-            failure = e.getCause();
+          Throwable cause = e.getCause();
+          first = first == null ? cause : first;
+          if (overriding == null && overridesOthers.test(cause)) {
+            overriding = cause;
           }
         }
       }
-      if (halt != null) {
-        throw halt;
-      }
+      Throwable failure = overriding != null ? overriding : first;
       if (failure instanceof IOException io) {
         throw io;
       }
@@ -70,7 +80,7 @@ final class Parallel {
         throw error;
       }
       if (failure != null) {
-        throw new UncheckedIOException(new IOException(failure));
+        throw new UncheckedIOException(new IOException(name, failure));
       }
       return out;
     } catch (InterruptedException e) {
