@@ -89,21 +89,30 @@ final class GroupCompactor {
       Files.createDirectories(dir);
       try {
         long started = System.nanoTime();
+        long fetched = 0;
         for (long bytes : Parallel.map(plan, blocksFetchConcurrency, "strata-compact-fetch",
             source -> bucket.download(source.ulid(), dir.resolve(source.ulid().toString())))) {
-          down += bytes;
+          fetched += bytes;
         }
-        LOG.info("group {}: downloaded {} blocks ({} MiB) to compact", group, plan.size(),
-            down >> 20);
+        down += fetched;
+        LOG.info("group {}: downloaded {} blocks ({} MiB) in {} ms; merging", group, plan.size(),
+            fetched >> 20, millisSince(started));
+        long merging = System.nanoTime();
         Optional<BlockMeta> merged = merge(dir, plan);
         BlockMeta uploaded = null;
         if (merged.isPresent()) {
           Path mergedDir = BlockDirectories.path(dir, merged.get().ulid());
           verify(mergedDir);
-          up += FileTrees.size(mergedDir);
+          long size = FileTrees.size(mergedDir);
+          up += size;
+          LOG.info("group {}: merged and verified {} ({} MiB) in {} ms; uploading", group,
+              merged.get().ulid(), size >> 20, millisSince(merging));
+          long uploading = System.nanoTime();
           uploaded = bucket.upload(mergedDir, new ThanosMeta(group.labels(), group.resolution(),
               ThanosMeta.SOURCE_COMPACTOR));
           created.add(uploaded);
+          LOG.info("group {}: uploaded {} in {} ms; marking its {} sources for deletion", group,
+              uploaded.ulid(), millisSince(uploading), plan.size());
         }
         for (BlockMeta source : plan) {
           bucket.markForDeletion(source.ulid(), uploaded == null
@@ -120,12 +129,15 @@ final class GroupCompactor {
             plan.stream().map(BlockMeta::ulid).toList(),
             uploaded == null ? "nothing" : uploaded.ulid(),
             uploaded == null ? "-" : uploaded.compaction().level(),
-            uploaded == null ? 0 : uploaded.stats().numSamples(),
-            (System.nanoTime() - started) / 1_000_000);
+            uploaded == null ? 0 : uploaded.stats().numSamples(), millisSince(started));
       } finally {
         FileTrees.deleteRecursively(dir);
       }
     }
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
 
   /**
