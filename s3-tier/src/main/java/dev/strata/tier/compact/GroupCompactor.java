@@ -85,19 +85,16 @@ final class GroupCompactor {
       Files.createDirectories(dir);
       try {
         long started = System.nanoTime();
-        for (BlockMeta source : plan) {
-          down += bucket.download(source.ulid(), dir.resolve(source.ulid().toString()));
-        }
+        down += ScratchBlocks.download(bucket, plan, dir);
         LOG.info("group {}: downloaded {} blocks ({} MiB) to compact", group, plan.size(),
             down >> 20);
         Optional<BlockMeta> merged = merge(dir, plan);
         BlockMeta uploaded = null;
         if (merged.isPresent()) {
           Path mergedDir = BlockDirectories.path(dir, merged.get().ulid());
-          verify(mergedDir);
           up += FileTrees.size(mergedDir);
-          uploaded = bucket.upload(mergedDir, new ThanosMeta(group.labels(), group.resolution(),
-              ThanosMeta.SOURCE_COMPACTOR));
+          uploaded = ScratchBlocks.verifyAndUpload(bucket, mergedDir, new ThanosMeta(
+              group.labels(), group.resolution(), ThanosMeta.SOURCE_COMPACTOR));
           created.add(uploaded);
         }
         for (BlockMeta source : plan) {
@@ -183,19 +180,6 @@ final class GroupCompactor {
     } finally {
       readers.forEach(BlockReader::close);
       sources.forEach(Block::close);
-    }
-  }
-
-  // Reads the new block back whole before anyone else can: every index entry and chunk CRC.
-  private static void verify(Path blockDir) throws IOException {
-    try (Block b = Block.open(blockDir)) {
-      b.acquire();
-      try {
-        b.index().verifyAll();
-        b.chunks().verifyAll();
-      } finally {
-        b.release();
-      }
     }
   }
 }
