@@ -1,7 +1,6 @@
 package dev.strata.tier.compact;
 
 import dev.strata.tier.block.BucketBlocks;
-import dev.strata.tier.block.Parallel;
 import dev.strata.tsdb.block.Block;
 import dev.strata.tsdb.block.BlockDirectories;
 import dev.strata.tsdb.block.BlockMeta;
@@ -89,11 +88,7 @@ final class GroupCompactor {
       Files.createDirectories(dir);
       try {
         long started = System.nanoTime();
-        long fetched = 0;
-        for (long bytes : Parallel.map(plan, blocksFetchConcurrency, "strata-compact-fetch",
-            source -> bucket.download(source.ulid(), dir.resolve(source.ulid().toString())))) {
-          fetched += bytes;
-        }
+        long fetched = ScratchBlocks.download(bucket, plan, dir, blocksFetchConcurrency);
         down += fetched;
         LOG.info("group {}: downloaded {} blocks ({} MiB) in {} ms; merging", group, plan.size(),
             fetched >> 20, millisSince(started));
@@ -102,7 +97,7 @@ final class GroupCompactor {
         BlockMeta uploaded = null;
         if (merged.isPresent()) {
           Path mergedDir = BlockDirectories.path(dir, merged.get().ulid());
-          verify(mergedDir);
+          ScratchBlocks.verify(mergedDir);
           long size = FileTrees.size(mergedDir);
           up += size;
           LOG.info("group {}: merged and verified {} ({} MiB) in {} ms; uploading", group,
@@ -200,19 +195,6 @@ final class GroupCompactor {
     } finally {
       readers.forEach(BlockReader::close);
       sources.forEach(Block::close);
-    }
-  }
-
-  // Reads the new block back whole before anyone else can: every index entry and chunk CRC.
-  private static void verify(Path blockDir) throws IOException {
-    try (Block b = Block.open(blockDir)) {
-      b.acquire();
-      try {
-        b.index().verifyAll();
-        b.chunks().verifyAll();
-      } finally {
-        b.release();
-      }
     }
   }
 }
