@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Compacts one group on the bucket until Thanos's planner has nothing left to merge. Each
  * compaction downloads its sources into the scratch directory, writes the merged block with core's
  * block writer, reads it back whole (every CRC), uploads it ({@code meta.json} last), and only then
- * marks the sources for deletion. A crash at any point leaves either the sources alone (the next
+ * marks the sources for deletion. The upload and the marking run in the background while the next
+ * compaction downloads and merges ({@link BackgroundUpload}); a compaction that needs the block
+ * still going up waits for it. A crash at any point leaves either the sources alone (the next
  * pass compacts them again), or the new block beside its unmarked sources, which the next pass
  * finds redundant and marks ({@link #markRedundant}).
  */
@@ -70,65 +72,123 @@ final class GroupCompactor {
    * @throws CompactionHaltedException if blocks overlap and vertical compaction is off
    */
   Outcome compact(CompactionGroup group, Predicate<Ulid> noCompact) throws IOException {
-    List<BlockMeta> blocks = new ArrayList<>(group.blocks());
-    List<BlockMeta> created = new ArrayList<>();
-    List<Ulid> marked = new ArrayList<>(markRedundant(blocks));
-    long down = 0;
-    long up = 0;
-    while (true) {
-      if (!verticalCompaction) {
-        checkNoOverlap(group, blocks);
+    Progress p = new Progress(new ArrayList<>(group.blocks()));
+    p.marked.addAll(markRedundant(p.blocks));
+    Path groupDir = scratch.resolve(group.key());
+    FileTrees.deleteRecursively(groupDir);
+    try (BackgroundUpload uploads = new BackgroundUpload("strata-compact-upload")) {
+      for (int round = 0; ; round++) {
+        if (!verticalCompaction) {
+          checkNoOverlap(group, p.blocks);
+        }
+        List<BlockMeta> plan = planner.plan(p.blocks, noCompact);
+        if (plan.isEmpty()) {
+          uploads.await().ifPresent(p::uploaded);
+          return new Outcome(p.blocks, p.created, p.marked, p.down, p.up);
+        }
+        if (plan.stream().anyMatch(b -> uploads.isPending(b.ulid()))) {
+          uploads.await().ifPresent(p::uploaded); // a source still going up: not in the bucket yet
+          continue; // planned again over the uploaded metas
+        }
+        compactOnce(group, plan, groupDir.resolve(Integer.toString(round)), uploads, p);
       }
-      List<BlockMeta> plan = planner.plan(blocks, noCompact);
-      if (plan.isEmpty()) {
-        return new Outcome(blocks, created, marked, down, up);
+    } finally {
+      FileTrees.deleteRecursively(groupDir);
+    }
+  }
+
+  /** A group's blocks as compaction goes, and what it did. */
+  private static final class Progress {
+    final List<BlockMeta> blocks;
+    final List<BlockMeta> created = new ArrayList<>();
+    final List<Ulid> marked = new ArrayList<>();
+    long down;
+    long up;
+
+    Progress(List<BlockMeta> blocks) {
+      this.blocks = blocks;
+    }
+
+    // The block as uploaded (with its Thanos section) replaces the local meta the planner used.
+    void uploaded(BackgroundUpload.Done done) {
+      created.add(done.uploaded());
+      marked.addAll(done.marked());
+      up += done.bytesUploaded();
+      blocks.replaceAll(b -> b.ulid().equals(done.uploaded().ulid()) ? done.uploaded() : b);
+    }
+
+    // By ULID: a source's meta may have been swapped for its uploaded version since planning.
+    void replace(List<BlockMeta> sources, BlockMeta merged) {
+      Set<Ulid> gone = new HashSet<>(ulids(sources));
+      blocks.removeIf(b -> gone.contains(b.ulid()));
+      if (merged != null) {
+        blocks.add(merged);
+        blocks.sort(Comparator.comparingLong(BlockMeta::minTime).thenComparing(BlockMeta::ulid));
       }
-      Path dir = scratch.resolve(group.key());
-      FileTrees.deleteRecursively(dir);
-      Files.createDirectories(dir);
-      try {
-        long started = System.nanoTime();
-        long fetched = ScratchBlocks.download(bucket, plan, dir, blocksFetchConcurrency);
-        down += fetched;
-        LOG.info("group {}: downloaded {} blocks ({} MiB) in {} ms; merging", group, plan.size(),
-            fetched >> 20, millisSince(started));
-        long merging = System.nanoTime();
-        Optional<BlockMeta> merged = merge(dir, plan);
-        BlockMeta uploaded = null;
-        if (merged.isPresent()) {
-          Path mergedDir = BlockDirectories.path(dir, merged.get().ulid());
-          ScratchBlocks.verify(mergedDir);
-          long size = FileTrees.size(mergedDir);
-          up += size;
-          LOG.info("group {}: merged and verified {} ({} MiB) in {} ms; uploading", group,
-              merged.get().ulid(), size >> 20, millisSince(merging));
+    }
+  }
+
+  // Download, merge, verify here; the upload and the marking of the sources go to the background
+  // while the caller plans and starts the next compaction.
+  private void compactOnce(CompactionGroup group, List<BlockMeta> plan, Path dir,
+      BackgroundUpload uploads, Progress p) throws IOException {
+    Files.createDirectories(dir);
+    boolean handedOver = false;
+    try {
+      long started = System.nanoTime();
+      long fetched = ScratchBlocks.download(bucket, plan, dir, blocksFetchConcurrency);
+      p.down += fetched;
+      LOG.info("group {}: downloaded {} blocks ({} MiB) in {} ms; merging", group, plan.size(),
+          fetched >> 20, millisSince(started));
+      long merging = System.nanoTime();
+      Optional<BlockMeta> merged = merge(dir, plan);
+      if (merged.isEmpty()) {
+        p.marked.addAll(markSources(plan, "compacted: nothing of the block was left"));
+        p.replace(plan, null);
+        LOG.info("group {}: compacted {} into nothing", group, ulids(plan));
+        return;
+      }
+      Path mergedDir = BlockDirectories.path(dir, merged.get().ulid());
+      ScratchBlocks.verify(mergedDir);
+      long size = FileTrees.size(mergedDir);
+      LOG.info("group {}: merged and verified {} ({} MiB) in {} ms; uploading", group,
+          merged.get().ulid(), size >> 20, millisSince(merging));
+      uploads.submit(merged.get().ulid(), () -> {
+        try {
           long uploading = System.nanoTime();
-          uploaded = bucket.upload(mergedDir, new ThanosMeta(group.labels(), group.resolution(),
-              ThanosMeta.SOURCE_COMPACTOR));
-          created.add(uploaded);
+          BlockMeta uploaded = bucket.upload(mergedDir, new ThanosMeta(group.labels(),
+              group.resolution(), ThanosMeta.SOURCE_COMPACTOR));
           LOG.info("group {}: uploaded {} in {} ms; marking its {} sources for deletion", group,
               uploaded.ulid(), millisSince(uploading), plan.size());
+          List<Ulid> marked = markSources(plan, "compacted into " + uploaded.ulid());
+          LOG.info("group {}: compacted {} into {} (level {}, {} samples) in {} ms", group,
+              ulids(plan), uploaded.ulid(), uploaded.compaction().level(),
+              uploaded.stats().numSamples(), millisSince(started));
+          return new BackgroundUpload.Done(uploaded, marked, size);
+        } finally {
+          FileTrees.deleteRecursively(dir);
         }
-        for (BlockMeta source : plan) {
-          bucket.markForDeletion(source.ulid(), uploaded == null
-              ? "compacted: nothing of the block was left"
-              : "compacted into " + uploaded.ulid());
-          marked.add(source.ulid());
-        }
-        blocks.removeAll(plan);
-        if (uploaded != null) {
-          blocks.add(uploaded);
-          blocks.sort(Comparator.comparingLong(BlockMeta::minTime).thenComparing(BlockMeta::ulid));
-        }
-        LOG.info("group {}: compacted {} into {} (level {}, {} samples) in {} ms", group,
-            plan.stream().map(BlockMeta::ulid).toList(),
-            uploaded == null ? "nothing" : uploaded.ulid(),
-            uploaded == null ? "-" : uploaded.compaction().level(),
-            uploaded == null ? 0 : uploaded.stats().numSamples(), millisSince(started));
-      } finally {
+      }).ifPresent(p::uploaded);
+      handedOver = true;
+      p.replace(plan, merged.get());
+    } finally {
+      if (!handedOver) {
         FileTrees.deleteRecursively(dir);
       }
     }
+  }
+
+  private List<Ulid> markSources(List<BlockMeta> plan, String details) throws IOException {
+    List<Ulid> marked = new ArrayList<>();
+    for (BlockMeta source : plan) {
+      bucket.markForDeletion(source.ulid(), details);
+      marked.add(source.ulid());
+    }
+    return marked;
+  }
+
+  private static List<Ulid> ulids(List<BlockMeta> blocks) {
+    return blocks.stream().map(BlockMeta::ulid).toList();
   }
 
   private static long millisSince(long nanos) {
