@@ -222,7 +222,7 @@ final class BucketBlockReader implements BlockReader {
       ws.add(file, s);
     }
     for (RangeFetcher.Range r : missing) {
-      RangeCache.Segment s = ws.find(file, r.start(), 1);
+      RangeCache.Segment s = holding(fetched, r.start());
       if (s == null) {
         continue;
       }
@@ -230,9 +230,32 @@ final class BucketBlockReader implements BlockReader {
       int len = split == null ? (int) Math.min(r.end() - r.start(), s.bytes().length - from)
           : split.itemLength(s.bytes(), from, key, r.start());
       if (len > 0 && from + len <= s.bytes().length) {
-        cache.put(id, file, r.start(), Arrays.copyOfRange(s.bytes(), from, from + len));
+        byte[] item = Arrays.copyOfRange(s.bytes(), from, from + len);
+        cache.put(id, file, r.start(), item);
+        if (split != null) {
+          // Whole items are looked up at their own offsets, as cache hits are.
+          ws.add(file, new RangeCache.Segment(r.start(), item));
+        }
       }
     }
+  }
+
+  /** The segment of {@code fetched} (in file order, not overlapping) holding {@code pos}, or null. */
+  private static RangeCache.Segment holding(List<RangeCache.Segment> fetched, long pos) {
+    int lo = 0;
+    int hi = fetched.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      RangeCache.Segment s = fetched.get(mid);
+      if (pos < s.offset()) {
+        hi = mid - 1;
+      } else if (pos >= s.offset() + s.bytes().length) {
+        lo = mid + 1;
+      } else {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** Length of the item at {@code from}, or -1 if it does not fit in {@code b}. */
@@ -463,6 +486,8 @@ final class BucketBlockReader implements BlockReader {
         if (len < 0) {
           throw new CorruptDataException(key, "chunk", off, "chunk runs past the end of the file");
         }
+        // Cached, so that a chunk the prefetch missed is not fetched again by every query.
+        caches.chunks().put(id, seg + 1, off, Arrays.copyOfRange(s.bytes(), 0, len));
         batch.add(seg + 1, s);
       }
       byte[] b = s.bytes();

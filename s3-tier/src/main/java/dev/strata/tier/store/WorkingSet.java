@@ -9,20 +9,30 @@ import java.util.TreeMap;
  * serves every read inside it. Bounded by the query's batch, then cleared. Not thread-safe.
  */
 final class WorkingSet {
-  private final Map<Integer, TreeMap<Long, byte[]>> files = new TreeMap<>();
+  /** One file's segments by offset, and the longest of them: how far back a cover may start. */
+  private static final class FileSegments {
+    final TreeMap<Long, byte[]> byOffset = new TreeMap<>();
+    int longest;
+  }
+
+  private final Map<Integer, FileSegments> files = new TreeMap<>();
   private long bytes;
 
-  /** The segment of {@code file} covering {@code [pos, pos + len)}, or null. */
+  /**
+   * The segment of {@code file} covering {@code [pos, pos + len)}, or null if none does. Segments
+   * may overlap (a range fetched whole holds items also added on their own, from the caches), so
+   * the one starting last at or before {@code pos} may end too early while one starting before it
+   * covers: every segment that starts close enough to reach {@code pos + len} is tried, nearest
+   * first.
+   */
   RangeCache.Segment find(int file, long pos, int len) {
-    TreeMap<Long, byte[]> m = files.get(file);
-    if (m == null) {
+    FileSegments f = files.get(file);
+    if (f == null) {
       return null;
     }
-    // The segment starting last at or before pos usually covers it; overlapping segments are
-    // possible, so look back a few.
-    int tries = 0;
-    for (Map.Entry<Long, byte[]> e = m.floorEntry(pos); e != null && tries < 4;
-        e = m.lowerEntry(e.getKey()), tries++) {
+    long earliest = pos + len - f.longest;
+    for (Map.Entry<Long, byte[]> e = f.byOffset.floorEntry(pos);
+        e != null && e.getKey() >= earliest; e = f.byOffset.lowerEntry(e.getKey())) {
       if (pos + len <= e.getKey() + e.getValue().length) {
         return new RangeCache.Segment(e.getKey(), e.getValue());
       }
@@ -32,13 +42,20 @@ final class WorkingSet {
 
   /** The segment of {@code file} starting exactly at {@code pos}, or null: one lookup. */
   RangeCache.Segment at(int file, long pos) {
-    TreeMap<Long, byte[]> m = files.get(file);
-    byte[] b = m == null ? null : m.get(pos);
+    FileSegments f = files.get(file);
+    byte[] b = f == null ? null : f.byOffset.get(pos);
     return b == null ? null : new RangeCache.Segment(pos, b);
   }
 
+  /** Adds {@code s}; a segment already at its offset is replaced, unless it is the longer. */
   void add(int file, RangeCache.Segment s) {
-    byte[] old = files.computeIfAbsent(file, f -> new TreeMap<>()).put(s.offset(), s.bytes());
+    FileSegments f = files.computeIfAbsent(file, k -> new FileSegments());
+    byte[] old = f.byOffset.get(s.offset());
+    if (old != null && old.length >= s.bytes().length) {
+      return;
+    }
+    f.byOffset.put(s.offset(), s.bytes());
+    f.longest = Math.max(f.longest, s.bytes().length);
     bytes += s.bytes().length - (old == null ? 0 : old.length);
   }
 

@@ -44,6 +44,7 @@ public final class StoreClient implements Querier {
   /** The channel to shut down on close; null when someone else owns it. */
   private final ManagedChannel owned;
   private final String endpoint;
+  private final Channel channel;
   private final StoreGrpc.StoreBlockingStub stub;
   /** Every call starts in this context, so that closing the client cancels the calls in flight. */
   private final Context.CancellableContext calls = Context.current().withCancellation();
@@ -60,6 +61,7 @@ public final class StoreClient implements Querier {
       ManagedChannel owned, Channel channel, String endpoint, long mint, long maxt) {
     this.owned = owned;
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.channel = channel;
     this.stub = StoreGrpc.newBlockingStub(channel).withMaxInboundMessageSize(Integer.MAX_VALUE);
     this.mint = mint;
     this.maxt = maxt;
@@ -133,7 +135,8 @@ public final class StoreClient implements Querier {
    */
   public SeriesSet select(SeriesRequest request, Aggregation aggregation) {
     Objects.requireNonNull(aggregation, "aggregation");
-    Iterator<SeriesResponse> frames = call("Series", () -> stub.series(request));
+    Iterator<SeriesResponse> frames = call("Series",
+        () -> SeriesFrames.start(channel, stub.getCallOptions(), request));
     return new RemoteSeriesSet(
         failingAs("Series", frames), warnings::add, mint, maxt, aggregation, endpoint);
   }

@@ -92,6 +92,30 @@ class EndpointQueryableTest {
   }
 
   @Test
+  void anInstantQueryAsksTheStoresForItsWindowOnly() {
+    EndpointQueryable dedup =
+        new EndpointQueryable(endpoints, ProxyRequest.DEFAULTS.withReplicaLabels("replica"));
+    long at = HOUR / 2;
+    long lookback = 5 * 60_000;
+    Engine engine = new Engine();
+    // A range selector: its range before the evaluation time; an instant one: the lookback.
+    String[] queries = {"sum(increase(metric_1[10m]))", "metric_0"};
+    long[] from = {at - 10 * 60_000, at - lookback};
+    for (int i = 0; i < queries.length; i++) {
+      a.seriesRequests.clear();
+      b.seriesRequests.clear();
+      assertFalse(engine.instantQuery(dedup, queries[i], at).value().toString().isEmpty());
+      List<SeriesRequest> asked = new java.util.ArrayList<>(a.seriesRequests);
+      asked.addAll(b.seriesRequests);
+      assertEquals(2, asked.size(), asked::toString);
+      for (SeriesRequest r : asked) {
+        assertEquals(from[i], r.getMinTime(), queries[i]);
+        assertEquals(at, r.getMaxTime(), queries[i]);
+      }
+    }
+  }
+
+  @Test
   void aggregatesFollowTheFunctionAsInThanos() {
     assertEquals(Set.of(AggrType.MIN), EndpointQueryable.aggregates("min_over_time"));
     assertEquals(Set.of(AggrType.MAX), EndpointQueryable.aggregates("max"));

@@ -278,6 +278,45 @@ class StoreApiRoundTripTest {
   }
 
   @Test
+  void aFailedSeriesCallFailsTheClientsSeriesSet() {
+    SeriesRequest bad = request(0, END)
+        .addMatchers(dev.strata.tier.storeapi.proto.LabelMatcher.newBuilder()
+            .setType(dev.strata.tier.storeapi.proto.LabelMatcher.Type.RE)
+            .setName("job")
+            .setValue("(unclosed"))
+        .build();
+    try (StoreClient client = StoreClient.connect(target, 0, END)) {
+      StoreApiException e = assertThrows(StoreApiException.class, () -> client.select(bad).next());
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+    }
+  }
+
+  @Test
+  void closingTheClientCancelsTheSeriesBeingStreamed() {
+    // More series than the client asks for ahead of its reader: the rest must not arrive.
+    assertTrue(SERIES > 2 * SeriesFrames.WINDOW);
+    StoreClient client = StoreClient.connect(target, 0, END);
+    var set = client.select(request(0, END)
+        .addMatchers(dev.strata.tier.storeapi.proto.LabelMatcher.newBuilder()
+            .setType(dev.strata.tier.storeapi.proto.LabelMatcher.Type.RE)
+            .setName("__name__")
+            .setValue("metric_.*"))
+        .build());
+    for (int i = 0; i < 10; i++) {
+      assertTrue(set.next());
+    }
+    client.close();
+    int[] read = {10};
+    StoreApiException e = assertThrows(StoreApiException.class, () -> {
+      while (set.next()) {
+        read[0]++;
+      }
+    });
+    assertEquals(Status.Code.CANCELLED, e.code());
+    assertTrue(read[0] < SERIES, "read " + read[0] + " series of " + SERIES + " after closing");
+  }
+
+  @Test
   void healthServiceReportsServing() {
     HealthCheckResponse r =
         HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
