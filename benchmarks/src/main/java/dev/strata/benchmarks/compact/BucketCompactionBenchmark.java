@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -67,7 +68,22 @@ public final class BucketCompactionBenchmark {
   private BucketCompactionBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Args a = Args.parse(args);
+    // --steps=compact,downsample (both by default) and --rounds=N (1): this class's own flags;
+    // in each round the passes and the transfer floors take turns, so that load on the machine
+    // falls on all of them.
+    Set<String> steps = Set.of("compact", "downsample");
+    int rounds = 1;
+    List<String> rest = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith("--steps=")) {
+        steps = Set.of(arg.substring("--steps=".length()).split(","));
+      } else if (arg.startsWith("--rounds=")) {
+        rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+      } else {
+        rest.add(arg);
+      }
+    }
+    Args a = Args.parse(rest.toArray(new String[0]));
     if (a.objstore() == null) {
       throw new IllegalArgumentException("--objstore.config-file=F is required");
     }
@@ -90,12 +106,18 @@ public final class BucketCompactionBenchmark {
         + " %.1f MB%n", series, 2 * BLOCKS, dirs.size(), samples, bytes / 1e6);
 
     try (Bucket bucket = BucketConfig.read(a.objstore()).open()) {
-      for (int concurrency : new int[] {1, 4}) {
-        refill(bucket, dirs);
-        compact(a, concurrency, samples, bytes);
+      for (int round = 1; round <= rounds && steps.contains("compact"); round++) {
+        System.out.printf("round %d of %d%n", round, rounds);
+        for (int concurrency : new int[] {1, 4}) {
+          refill(bucket, dirs);
+          compact(a, concurrency, samples, bytes);
+        }
+        for (int streams : new int[] {1, 4}) {
+          transferFloor(bucket, merged, streams, bytes);
+        }
       }
-      for (int streams : new int[] {1, 4}) {
-        transferFloor(bucket, merged, streams, bytes);
+      if (!steps.contains("downsample")) {
+        return;
       }
       // Aligned to Thanos's 48 h windows, so that the first 48 h make one block.
       long longStart = start / (48 * HOUR) * (48 * HOUR);
