@@ -1,5 +1,6 @@
 package dev.strata.examples.server;
 
+import dev.strata.tier.storeapi.SeriesFrame;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -66,7 +67,10 @@ public final class GrpcMetrics implements ServerInterceptor {
       @Override
       public void sendMessage(R message) {
         sentOfMethod.inc();
-        if (message instanceof SeriesResponse r && r.hasSeries()) {
+        if (message instanceof SeriesFrame f && f.series()) {
+          seriesSent.inc();
+          chunksSent.inc(f.chunks());
+        } else if (message instanceof SeriesResponse r && r.hasSeries()) {
           seriesSent.inc();
           chunksSent.inc(r.getSeries().getChunksCount());
         }
