@@ -11,6 +11,9 @@
 # 2. Prometheus 2.42 serves a copy of the same blocks; its streamed remote read and `strata
 #    sidecar`'s Series over it take turns, RUNS times each (SidecarOverheadBenchmark).
 #
+# BASELINE_JAR (another build's strata.jar, e.g. of the main branch) adds a second store and a
+# second sidecar from it, called in turns with this build's: a ratio that holds under other load.
+#
 # Needs prometheus and java on the PATH; builds the jars and s3-tier's test classes if missing.
 # WORK (a temp dir) is where the data goes; kept only if given.
 set -euo pipefail
@@ -21,12 +24,17 @@ bench=storeapi-throughput
 series="${1:-1000}"
 runs="${2:-5}"
 need prometheus java
+baseline=()
+if [ -n "${BASELINE_JAR:-}" ]; then
+  baseline=("--baseline-jar=$BASELINE_JAR")
+fi
 build_jars
 start_s3proxy
 
 echo "## strata store"
 java @jvm.options -cp "$bench_jar" dev.strata.benchmarks.storeapi.StoreGatewayBenchmark \
-  --objstore.config-file="$work/objstore.yml" --work="$work" --series="$series" --runs="$runs"
+  --objstore.config-file="$work/objstore.yml" --work="$work" --series="$series" --runs="$runs" \
+  "${baseline[@]}"
 
 echo "## strata sidecar against Prometheus's remote read"
 rm -rf "$work/prometheus-data"; mkdir -p "$work/prometheus-data"
@@ -41,4 +49,4 @@ pids+=($!)
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 java @jvm.options -cp "$bench_jar" dev.strata.benchmarks.storeapi.SidecarOverheadBenchmark \
   --prometheus.url="http://127.0.0.1:$port" --prometheus-data="$work/prometheus-data" \
-  --work="$work" --series="$series" --runs="$runs"
+  --work="$work" --series="$series" --runs="$runs" "${baseline[@]}"

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /** The server benchmarks' command line: {@code --name=value} pairs with defaults. */
 public record Args(Path objstore, Path work, int series, int runs, int warmup, String heap, Path strataJar,
-    Path jvmOptions, String prometheusUrl, Path prometheusData) {
+    Path jvmOptions, String prometheusUrl, Path prometheusData, Path baselineJar) {
 
   public static Args parse(String[] args) {
     Path objstore = null;
@@ -17,6 +17,7 @@ public record Args(Path objstore, Path work, int series, int runs, int warmup, S
     Path jvmOptions = Path.of("jvm.options");
     String prometheusUrl = null;
     Path prometheusData = null;
+    Path baselineJar = null; // another build of strata, to compare with in turns
     for (String a : args) {
       String value = a.substring(a.indexOf('=') + 1);
       if (a.startsWith("--objstore.config-file=")) {
@@ -33,6 +34,8 @@ public record Args(Path objstore, Path work, int series, int runs, int warmup, S
         heap = value;
       } else if (a.startsWith("--strata-jar=")) {
         jar = Path.of(value);
+      } else if (a.startsWith("--baseline-jar=")) {
+        baselineJar = Path.of(value);
       } else if (a.startsWith("--prometheus.url=")) {
         prometheusUrl = value;
       } else if (a.startsWith("--prometheus-data=")) {
@@ -45,6 +48,6 @@ public record Args(Path objstore, Path work, int series, int runs, int warmup, S
       throw new IllegalArgumentException("--work=DIR is required");
     }
     return new Args(objstore, work, series, runs, warmup, heap, jar, jvmOptions, prometheusUrl,
-        prometheusData);
+        prometheusData, baselineJar);
   }
 }

@@ -38,27 +38,36 @@ public final class SidecarOverheadBenchmark {
     }
     PrometheusClient prometheus = new PrometheusClient(URI.create(a.prometheusUrl()),
         Duration.ofMinutes(5));
-    try (StrataServer sidecar = StrataServer.start(a.strataJar(), a.jvmOptions(), a.heap(),
-            a.work().resolve("sidecar.log"), "sidecar", "--tsdb.path=" + a.prometheusData(),
-            "--prometheus.url=" + a.prometheusUrl(), "--grpc-address=127.0.0.1:0",
-            "--http-address=127.0.0.1:0");
-        SeriesCall call = new SeriesCall(sidecar.grpcPort)) {
+    try (StrataServer sidecar = startSidecar(a, a.strataJar(), "sidecar");
+        SeriesCall call = new SeriesCall(sidecar.grpcPort);
+        StrataServer baseline =
+            a.baselineJar() == null ? null : startSidecar(a, a.baselineJar(), "baseline-sidecar");
+        SeriesCall baselineCall = baseline == null ? null : new SeriesCall(baseline.grpcPort)) {
       List<SeriesCall.Result> direct = new ArrayList<>();
       List<SeriesCall.Result> through = new ArrayList<>();
+      List<SeriesCall.Result> throughBaseline = new ArrayList<>();
       for (int i = 0; i < a.warmup(); i++) {
         remoteRead(prometheus, mint, maxt); // lets the JIT compile both sides' loops
         call.run(mint, maxt);
+        if (baselineCall != null) {
+          baselineCall.run(mint, maxt);
+        }
       }
       for (int i = 0; i <= a.runs(); i++) {
         SeriesCall.Result d = remoteRead(prometheus, mint, maxt);
         SeriesCall.Result s = call.run(mint, maxt);
-        if (d.samples() != s.samples()) {
+        SeriesCall.Result b = baselineCall == null ? null : baselineCall.run(mint, maxt);
+        if (d.samples() != s.samples() || (b != null && b.samples() != d.samples())) {
           throw new IllegalStateException("remote read gave " + d.samples()
-              + " samples, the sidecar " + s.samples());
+              + " samples, the sidecar " + s.samples()
+              + (b == null ? "" : ", the baseline sidecar " + b.samples()));
         }
         if (i > 0) { // the first round warms both up
           direct.add(d);
           through.add(s);
+          if (b != null) {
+            throughBaseline.add(b);
+          }
         }
       }
       double[] handled = sidecar.seriesHandling();
@@ -71,7 +80,20 @@ public final class SidecarOverheadBenchmark {
           + " samples/s)%n", s.series(), s.samples(), s.seconds(), s.samplesPerSecond() / 1e6);
       System.out.printf("sidecar / remote read: %.2fx (runs: remote read %s, sidecar %s)%n",
           s.seconds() / d.seconds(), seconds(direct), seconds(through));
+      if (baselineCall != null) {
+        SeriesCall.Result b = median(throughBaseline);
+        System.out.printf("baseline sidecar %s in turns: median %.3f s, baseline / remote read:"
+                + " %.2fx, this build / baseline: %.2fx (runs %s)%n", a.baselineJar(),
+            b.seconds(), b.seconds() / d.seconds(), s.seconds() / b.seconds(),
+            seconds(throughBaseline));
+      }
     }
+  }
+
+  private static StrataServer startSidecar(Args a, Path jar, String name) throws Exception {
+    return StrataServer.start(jar, a.jvmOptions(), a.heap(), a.work().resolve(name + ".log"),
+        "sidecar", "--tsdb.path=" + a.prometheusData(), "--prometheus.url=" + a.prometheusUrl(),
+        "--grpc-address=127.0.0.1:0", "--http-address=127.0.0.1:0");
   }
 
   /** Prometheus's streamed remote read of every benchmark series, counted as {@link SeriesCall}. */

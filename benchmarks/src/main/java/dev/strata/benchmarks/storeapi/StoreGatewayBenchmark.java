@@ -9,7 +9,6 @@ import dev.strata.tsdb.fileutil.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,18 +46,15 @@ public final class StoreGatewayBenchmark {
         blockBytes += FileTrees.size(d.path()) - Files.size(d.path().resolve("meta.json"));
       }
     }
-    Path dataDir = a.work().resolve("store-data");
-    FileTrees.deleteRecursively(dataDir);
     System.out.printf("%d series x 24 h in %d blocks, %.1f MB; strata store -Xmx%s, caches 32MB"
             + " index, 96MB chunks%n", a.series(),
         BlockDirectories.list(blocks).size(), blockBytes / 1e6, a.heap());
-    try (StrataServer store = StrataServer.start(a.strataJar(), a.jvmOptions(), a.heap(),
-            a.work().resolve("store.log"), "store", "--objstore.config-file=" + a.objstore(),
-            "--data-dir=" + dataDir, "--grpc-address=127.0.0.1:0", "--http-address=127.0.0.1:0",
-            // Caches sized for the heap: memory is what is configured, whatever the bucket holds.
-            "--index-cache-size=32MB", "--chunk-cache-size=96MB");
+    try (StrataServer store = startStore(a, a.strataJar(), "store");
         SeriesCall call = new SeriesCall(store.grpcPort);
-        HeapSampler heap = new HeapSampler(store)) {
+        HeapSampler heap = new HeapSampler(store);
+        StrataServer baseline =
+            a.baselineJar() == null ? null : startStore(a, a.baselineJar(), "baseline-store");
+        SeriesCall baselineCall = baseline == null ? null : new SeriesCall(baseline.grpcPort)) {
       long mint = end - 24 * SeriesData.HOUR;
       long maxt = end - 1;
       double fetched0 = store.metric("strata_bucket_fetched_bytes_total");
@@ -67,26 +63,53 @@ public final class StoreGatewayBenchmark {
       print("cold", cold, fetchedCold, blockBytes);
       for (int i = 0; i < a.warmup(); i++) {
         call.run(mint, maxt); // lets the JIT compile the server's loops, as in a long-running one
+        if (baselineCall != null) {
+          baselineCall.run(mint, maxt);
+        }
       }
       List<SeriesCall.Result> warm = new ArrayList<>();
+      List<SeriesCall.Result> baselineWarm = new ArrayList<>();
       double fetched1 = store.metric("strata_bucket_fetched_bytes_total");
       double[] handled0 = store.seriesHandling();
       for (int i = 0; i < a.runs(); i++) {
         warm.add(call.run(mint, maxt));
+        if (baselineCall != null) { // in turns: both see the same load from the rest of the machine
+          baselineWarm.add(baselineCall.run(mint, maxt));
+        }
       }
       double fetchedWarm = (store.metric("strata_bucket_fetched_bytes_total") - fetched1) / a.runs();
-      double[] seconds = warm.stream().mapToDouble(SeriesCall.Result::seconds).sorted().toArray();
-      SeriesCall.Result median = warm.stream().filter(r -> r.seconds() == seconds[seconds.length / 2])
-          .findFirst().orElseThrow();
-      System.out.printf("warm runs: %s s%n", Arrays.toString(Arrays.stream(seconds)
-          .mapToObj(s -> String.format("%.3f", s)).toArray()));
+      SeriesCall.Result median = SidecarOverheadBenchmark.median(warm);
+      System.out.printf("warm runs: %s s%n", SidecarOverheadBenchmark.seconds(sorted(warm)));
       print("warm (median)", median, fetchedWarm, blockBytes);
       double[] handled1 = store.seriesHandling();
       System.out.printf("server side (gRPC handling time), warm mean: %.3f s%n",
           (handled1[0] - handled0[0]) / (handled1[1] - handled0[1]));
       System.out.printf("peak heap in use %.1f MiB (limit %s), peak RSS %.1f MiB%n",
           heap.peak() / 1048576.0, a.heap(), store.peakRss() / 1048576.0);
+      if (baselineCall != null) {
+        SeriesCall.Result b = SidecarOverheadBenchmark.median(baselineWarm);
+        System.out.printf("baseline %s in turns: runs %s s, median %.3f s (%.1f M samples/s);"
+                + " this build / baseline: %.2fx%n", a.baselineJar(),
+            SidecarOverheadBenchmark.seconds(sorted(baselineWarm)), b.seconds(),
+            b.samplesPerSecond() / 1e6, median.seconds() / b.seconds());
+      }
     }
+  }
+
+  private static StrataServer startStore(Args a, Path jar, String name) throws Exception {
+    Path dataDir = a.work().resolve(name + "-data");
+    FileTrees.deleteRecursively(dataDir);
+    return StrataServer.start(jar, a.jvmOptions(), a.heap(), a.work().resolve(name + ".log"),
+        "store", "--objstore.config-file=" + a.objstore(), "--data-dir=" + dataDir,
+        "--grpc-address=127.0.0.1:0", "--http-address=127.0.0.1:0",
+        // Caches sized for the heap: memory is what is configured, whatever the bucket holds.
+        "--index-cache-size=32MB", "--chunk-cache-size=96MB");
+  }
+
+  private static List<SeriesCall.Result> sorted(List<SeriesCall.Result> runs) {
+    List<SeriesCall.Result> out = new ArrayList<>(runs);
+    out.sort((x, y) -> Double.compare(x.seconds(), y.seconds()));
+    return out;
   }
 
   static void print(String what, SeriesCall.Result r, double fetched, long blockBytes) {

@@ -1,5 +1,6 @@
 package dev.strata.examples.server;
 
+import dev.strata.tier.storeapi.SeriesFrame;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -9,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -58,11 +60,17 @@ public final class GrpcMetrics implements ServerInterceptor {
     String name = method.getBareMethodName();
     long start = System.nanoTime();
     started.labelValues(type, service, name).inc();
+    // Looked up once per call: a Series call sends a message per series.
+    CounterDataPoint sentOfMethod = sent.labelValues(type, service, name);
+    CounterDataPoint receivedOfMethod = received.labelValues(type, service, name);
     ServerCall<Q, R> counting = new SimpleForwardingServerCall<>(call) {
       @Override
       public void sendMessage(R message) {
-        sent.labelValues(type, service, name).inc();
-        if (message instanceof SeriesResponse r && r.hasSeries()) {
+        sentOfMethod.inc();
+        if (message instanceof SeriesFrame f && f.series()) {
+          seriesSent.inc();
+          chunksSent.inc(f.chunks());
+        } else if (message instanceof SeriesResponse r && r.hasSeries()) {
           seriesSent.inc();
           chunksSent.inc(r.getSeries().getChunksCount());
         }
@@ -79,7 +87,7 @@ public final class GrpcMetrics implements ServerInterceptor {
     return new SimpleForwardingServerCallListener<>(next.startCall(counting, headers)) {
       @Override
       public void onMessage(Q message) {
-        received.labelValues(type, service, name).inc();
+        receivedOfMethod.inc();
         super.onMessage(message);
       }
     };

@@ -24,6 +24,9 @@ import java.util.zip.CRC32C;
  * its error text into the stream when a query fails after the answer has begun, so such an error
  * usually shows up here as a corrupt frame.
  *
+ * <p>A frame's message refers to the frame's bytes for its chunk data rather than copying them: a
+ * sidecar passes them on as they are.
+ *
  * <p>Not thread-safe.
  */
 public final class ChunkedReadFrames implements Closeable {
@@ -42,7 +45,6 @@ public final class ChunkedReadFrames implements Closeable {
   private final int maxFrameBytes;
   private final CRC32C crc = new CRC32C();
   private final byte[] header = new byte[Varint.MAX_LEN_64];
-  private byte[] data = new byte[0];
   private long offset;
 
   /**
@@ -80,9 +82,9 @@ public final class ChunkedReadFrames implements Closeable {
     long expected =
         (header[0] & 0xffL) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8
             | (header[3] & 0xff);
-    if (data.length < length) {
-      data = new byte[length];
-    }
+    // A new array for every frame: the frame's message refers to it (its chunk bytes are not
+    // copied out), so it must not be overwritten by the next frame.
+    byte[] data = new byte[length];
     long dataStart = offset;
     readFully(data, length, frameStart, length + " data bytes");
     crc.reset();
@@ -95,8 +97,9 @@ public final class ChunkedReadFrames implements Closeable {
               expected, crcStart, length, crc.getValue()));
     }
     try {
-      return Optional.of(
-          ChunkedReadResponse.parseFrom(CodedInputStream.newInstance(data, 0, length)));
+      CodedInputStream input = CodedInputStream.newInstance(data, 0, length);
+      input.enableAliasing(true);
+      return Optional.of(ChunkedReadResponse.parseFrom(input));
     } catch (InvalidProtocolBufferException e) {
       throw new CorruptDataException(
           source, "remote read frame data", dataStart,

@@ -4,6 +4,7 @@ import dev.strata.tier.storeapi.proto.Chunk;
 import dev.strata.tsdb.chunkenc.ChunkEncoding;
 import dev.strata.tsdb.labels.Xxh64;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Chunks on the StoreAPI: raw Prometheus chunk bytes, an encoding one below Prometheus's, and the
@@ -14,12 +15,18 @@ final class ProtoChunks {
   private ProtoChunks() {}
 
   /**
-   * The StoreAPI chunk for Prometheus chunk bytes.
+   * The StoreAPI chunk for Prometheus chunk bytes, which it refers to rather than copies: chunk
+   * bytes handed out by a {@link dev.strata.tsdb.storage.ChunkIterator} are never written to
+   * again, and copying every chunk once more was the largest allocation of a {@code Series} call.
    *
    * @throws IllegalArgumentException for an encoding the StoreAPI cannot carry as a raw chunk
    */
   static Chunk raw(byte prometheusEncoding, byte[] data) {
-    return raw(prometheusEncoding, data, 0, data.length);
+    return Chunk.newBuilder()
+        .setType(toProto(prometheusEncoding))
+        .setData(UnsafeByteOperations.unsafeWrap(data))
+        .setHash(Xxh64.hash(data, 0, data.length))
+        .build();
   }
 
   /** The StoreAPI chunk for the Prometheus chunk {@code data[offset, offset + length)}. */

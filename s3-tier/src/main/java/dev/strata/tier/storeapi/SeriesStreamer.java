@@ -3,7 +3,6 @@ package dev.strata.tier.storeapi;
 import dev.strata.downsample.AggrType;
 import dev.strata.tier.storeapi.proto.Aggr;
 import dev.strata.tier.storeapi.proto.AggrChunk;
-import dev.strata.tier.storeapi.proto.Label;
 import dev.strata.tier.storeapi.proto.PartialResponseStrategy;
 import dev.strata.tier.storeapi.proto.SeriesRequest;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
@@ -59,7 +58,7 @@ final class SeriesStreamer {
    *     the external labels are set aside, an invalid regular expression)
    * @throws PartFailedException when a piece of the source fails under {@code ABORT}
    */
-  void stream(SeriesRequest request, Consumer<SeriesResponse> out) {
+  void stream(SeriesRequest request, Consumer<SeriesFrame> out) {
     List<LabelMatcher> matchers = ProtoMatchers.fromProto(request.getMatchersList());
     List<Selected> selected = new ArrayList<>();
     for (StoreSource part : source.parts()) {
@@ -119,7 +118,7 @@ final class SeriesStreamer {
           Head.push(heads, h.stream());
         }
         PartStream.Served s = equal.size() == 1 ? equal.get(0) : PartStream.merged(equal);
-        emit(ProtoLabels.toProto(s.labels()), s.chunks(), out);
+        emit(s.labels(), s.chunks(), out);
         answered = true;
       }
     } finally {
@@ -171,11 +170,11 @@ final class SeriesStreamer {
      * failed and nothing was answered there is no answer to qualify, and the first failure fails
      * the call, so that a querier can tell an empty result from a store that is away.
      */
-    void warn(int pieces, boolean answered, Consumer<SeriesResponse> out) {
+    void warn(int pieces, boolean answered, Consumer<SeriesFrame> out) {
       if (!failures.isEmpty() && failures.size() >= pieces && !answered) {
         throw failures.get(0);
       }
-      failures.forEach(f -> out.accept(warning(f.getMessage())));
+      failures.forEach(f -> out.accept(SeriesFrame.of(warning(f.getMessage()))));
     }
   }
 
@@ -192,29 +191,22 @@ final class SeriesStreamer {
   }
 
   /** Sends one series, in as many frames as its chunk bytes need. */
-  private static void emit(List<Label> labels, List<AggrChunk> chunks, Consumer<SeriesResponse> out) {
+  private static void emit(Labels labels, List<AggrChunk> chunks, Consumer<SeriesFrame> out) {
+    int[] sizes = new int[chunks.size()];
     int from = 0;
     int bytes = 0;
     for (int i = 0; i < chunks.size(); i++) {
-      bytes += chunks.get(i).getSerializedSize();
+      sizes[i] = SeriesFrameWriter.size(chunks.get(i));
+      bytes += sizes[i];
       if (bytes >= MAX_CHUNK_BYTES_PER_FRAME) {
-        out.accept(frame(labels, chunks.subList(from, i + 1)));
+        out.accept(SeriesFrameWriter.series(labels, chunks, sizes, from, i + 1));
         from = i + 1;
         bytes = 0;
       }
     }
     if (from < chunks.size() || from == 0) {
-      out.accept(frame(labels, chunks.subList(from, chunks.size())));
+      out.accept(SeriesFrameWriter.series(labels, chunks, sizes, from, chunks.size()));
     }
-  }
-
-  private static SeriesResponse frame(List<Label> labels, List<AggrChunk> chunks) {
-    return SeriesResponse.newBuilder()
-        .setSeries(
-            dev.strata.tier.storeapi.proto.Series.newBuilder()
-                .addAllLabels(labels)
-                .addAllChunks(chunks))
-        .build();
   }
 
   private static SeriesResponse warning(String text) {

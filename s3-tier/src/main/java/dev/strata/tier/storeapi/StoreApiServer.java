@@ -98,7 +98,7 @@ public final class StoreApiServer implements AutoCloseable {
               .maxInboundMessageSize(Integer.MAX_VALUE)
               // Thanos's clients ping every 10 s while a call is open; gRPC's default would refuse.
               .permitKeepAliveTime(5, TimeUnit.SECONDS)
-              .addService(new StoreServer(source))
+              .addService(new StoreServer(source).framedService())
               .addService(new InfoService(source))
               .addService(health.getHealthService());
       interceptors.forEach(b::intercept);

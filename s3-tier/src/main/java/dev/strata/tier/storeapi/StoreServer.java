@@ -9,12 +9,19 @@ import dev.strata.tier.storeapi.proto.LabelValuesResponse;
 import dev.strata.tier.storeapi.proto.SeriesRequest;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
 import dev.strata.tier.storeapi.proto.StoreGrpc;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -54,13 +61,54 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
     unary(() -> StoreInfos.storeInfo(source), out);
   }
 
+  /**
+   * The {@code Series} answer as messages, for a caller of this class's typed API (and a server
+   * that binds it as generated); {@link #framedService} sends the same frames without building
+   * them as messages.
+   */
   @Override
   public void series(SeriesRequest request, StreamObserver<SeriesResponse> out) {
     FlowControlledSender<SeriesResponse> sender = new FlowControlledSender<>(out);
+    seriesFrames(request, out, frame -> sender.accept(frame.toResponse()), sender::cancelled);
+  }
+
+  /**
+   * The service, with {@code Series} answered by frames serialized as they are read (see {@link
+   * SeriesFrame}); on the wire the same methods and messages as the generated service, which
+   * {@code bindService()} gives.
+   */
+  public ServerServiceDefinition framedService() {
+    ServerServiceDefinition generated = super.bindService();
+    MethodDescriptor<SeriesRequest, SeriesFrame> series = StoreGrpc.getSeriesMethod()
+        .toBuilder(StoreGrpc.getSeriesMethod().getRequestMarshaller(), new SeriesFrame.Marshaller())
+        .build();
+    ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(StoreGrpc.SERVICE_NAME)
+        .setSchemaDescriptor(generated.getServiceDescriptor().getSchemaDescriptor())
+        .addMethod(series);
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      if (!m.getMethodDescriptor().getFullMethodName().equals(series.getFullMethodName())) {
+        descriptor.addMethod(m.getMethodDescriptor());
+      }
+    }
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(descriptor.build())
+        .addMethod(series, ServerCalls.asyncServerStreamingCall((request, out) -> {
+          FlowControlledSender<SeriesFrame> sender = new FlowControlledSender<>(out);
+          seriesFrames(request, out, sender, sender::cancelled);
+        }));
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      if (!m.getMethodDescriptor().getFullMethodName().equals(series.getFullMethodName())) {
+        b.addMethod(m);
+      }
+    }
+    return b.build();
+  }
+
+  private void seriesFrames(SeriesRequest request, StreamObserver<?> out,
+      Consumer<SeriesFrame> frames, BooleanSupplier cancelled) {
     try {
-      series.stream(request, sender);
+      series.stream(request, frames);
     } catch (RuntimeException e) {
-      if (!sender.cancelled()) {
+      if (!cancelled.getAsBoolean()) {
         out.onError(StatusMapping.toStatus(e));
       }
       return;

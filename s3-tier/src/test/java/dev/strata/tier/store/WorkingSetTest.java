@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class WorkingSetTest {
@@ -51,5 +57,72 @@ class WorkingSetTest {
     ws.add(1, new RangeCache.Segment(100, new byte[2_000]));
     assertEquals(2_000, ws.at(1, 100).bytes().length);
     assertEquals(2_000, ws.bytes());
+  }
+
+  /**
+   * Adds and lookups in any order (the ordered view is brought up to date lazily) answer as a
+   * plain list of the segments would: {@code at} the longest segment at an offset, {@code find}
+   * the covering segment that starts last (the longest among those starting there).
+   */
+  @Property(tries = 300)
+  void answersAsAListOfTheSegmentsWould(
+      @ForAll @Size(max = 60) List<@IntRange(min = 0, max = 5_000) Integer> offsets,
+      @ForAll @Size(max = 60) List<@IntRange(min = 1, max = 700) Integer> lengths,
+      @ForAll @Size(max = 60) List<@IntRange(min = 0, max = 6_000) Integer> probes) {
+    WorkingSet ws = new WorkingSet();
+    List<RangeCache.Segment> added = new ArrayList<>();
+    int steps = Math.max(offsets.size(), probes.size());
+    for (int i = 0; i < steps; i++) {
+      if (i < offsets.size()) {
+        int file = offsets.get(i) % 3;
+        RangeCache.Segment s = new RangeCache.Segment(offsets.get(i),
+            new byte[lengths.isEmpty() ? 1 : lengths.get(i % lengths.size())]);
+        ws.add(file, s);
+        added.add(new RangeCache.Segment(file * 1_000_000L + s.offset(), s.bytes()));
+      }
+      if (i < probes.size()) {
+        int pos = probes.get(i);
+        int len = 1 + pos % 200;
+        // An offset added before (when there is one): exact lookups that hit.
+        int exact = offsets.isEmpty() ? pos : offsets.get(pos % Math.min(offsets.size(), i + 1));
+        for (int file = 0; file < 3; file++) {
+          assertEquals(expectedAt(added, file, pos), length(ws.at(file, pos)), "at " + pos);
+          assertEquals(expectedAt(added, file, exact), length(ws.at(file, exact)), "at " + exact);
+          RangeCache.Segment want = expectedFind(added, file, pos, len);
+          RangeCache.Segment got = ws.find(file, pos, len);
+          assertEquals(want == null ? null : want.offset() - file * 1_000_000L,
+              got == null ? null : got.offset(), "find " + pos + "+" + len);
+          assertEquals(length(want), length(got));
+        }
+      }
+    }
+  }
+
+  private static Integer length(RangeCache.Segment s) {
+    return s == null ? null : s.bytes().length;
+  }
+
+  private static Integer expectedAt(List<RangeCache.Segment> added, int file, long pos) {
+    Integer longest = null;
+    for (RangeCache.Segment s : added) {
+      if (s.offset() == file * 1_000_000L + pos && (longest == null || s.bytes().length > longest)) {
+        longest = s.bytes().length;
+      }
+    }
+    return longest;
+  }
+
+  private static RangeCache.Segment expectedFind(List<RangeCache.Segment> added, int file, long pos,
+      int len) {
+    RangeCache.Segment best = null;
+    long at = file * 1_000_000L + pos;
+    for (RangeCache.Segment s : added) {
+      if (s.offset() >= file * 1_000_000L && s.covers(at, len) && (best == null
+          || s.offset() > best.offset()
+          || s.offset() == best.offset() && s.bytes().length > best.bytes().length)) {
+        best = s;
+      }
+    }
+    return best;
   }
 }

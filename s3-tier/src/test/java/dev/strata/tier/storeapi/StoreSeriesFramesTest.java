@@ -38,7 +38,7 @@ class StoreSeriesFramesTest {
                 .setMaxTime(CHUNKS * 1000)
                 .addMatchers(ProtoMatchers.toProto(LabelMatcher.equal("__name__", "big")))
                 .build(),
-            frames::add);
+            f -> frames.add(f.toResponse()));
 
     // 1 MiB per frame: two 600 KiB chunks, two more, then the last one.
     assertEquals(3, frames.size());

@@ -41,8 +41,8 @@ class StoreSeriesOrderPropertiesTest {
             .build();
     List<Labels> served = new ArrayList<>();
     new SeriesStreamer(new ListSource(series, external))
-        .stream(request, (SeriesResponse r) -> served.add(
-            ProtoLabels.fromProto(r.getSeries().getLabelsList())));
+        .stream(request, f -> served.add(
+            ProtoLabels.fromProto(f.toResponse().getSeries().getLabelsList())));
 
     List<Labels> expected = new ArrayList<>();
     for (Labels l : new TreeSet<>(series)) {
@@ -78,8 +78,8 @@ class StoreSeriesOrderPropertiesTest {
             .build();
     List<Labels> served = new ArrayList<>();
     new SeriesStreamer(new PartsSource(parts))
-        .stream(request, (SeriesResponse r) -> served.add(
-            ProtoLabels.fromProto(r.getSeries().getLabelsList())));
+        .stream(request, f -> served.add(
+            ProtoLabels.fromProto(f.toResponse().getSeries().getLabelsList())));
 
     List<Labels> expected = new ArrayList<>();
     for (PiecesSource part : parts) {

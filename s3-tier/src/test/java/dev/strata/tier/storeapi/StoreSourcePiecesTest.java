@@ -80,7 +80,7 @@ class StoreSourcePiecesTest {
     // WARN is the enum's zero: a request that says nothing asks for it. The answer is streamed:
     // what block B gave before it failed stays, and the warning says the answer is partial.
     List<SeriesResponse> frames = new ArrayList<>();
-    new SeriesStreamer(source).stream(request(ANY).build(), frames::add);
+    new SeriesStreamer(source).stream(request(ANY).build(), f -> frames.add(f.toResponse()));
     assertEquals(3, frames.size());
     assertEquals(ProtoLabels.toProto(Labels.of("__name__", "up", "cluster", "eu", "instance", "a")),
         frames.get(0).getSeries().getLabelsList());
@@ -103,7 +103,7 @@ class StoreSourcePiecesTest {
 
     List<SeriesResponse> frames = new ArrayList<>();
     new SeriesStreamer(source).stream(request(ANY).addAggregates(Aggr.MIN)
-        .addAggregates(Aggr.COUNT).addAggregates(Aggr.RAW).build(), frames::add);
+        .addAggregates(Aggr.COUNT).addAggregates(Aggr.RAW).build(), f -> frames.add(f.toResponse()));
     AggrChunk chunk = frames.get(0).getSeries().getChunks(0);
     assertEquals(BucketChunks.xor(count), chunk.getCount());
     assertEquals(BucketChunks.xor(min), chunk.getMin());
@@ -123,7 +123,7 @@ class StoreSourcePiecesTest {
   private static List<Labels> served(StoreSource source, SeriesRequest request) {
     List<Labels> out = new ArrayList<>();
     new SeriesStreamer(source).stream(request,
-        r -> out.add(ProtoLabels.fromProto(r.getSeries().getLabelsList())));
+        f -> out.add(ProtoLabels.fromProto(f.toResponse().getSeries().getLabelsList())));
     return out;
   }
 
