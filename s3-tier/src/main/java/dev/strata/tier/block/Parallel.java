@@ -27,6 +27,24 @@ public final class Parallel {
     R apply(T item) throws IOException;
   }
 
+  /**
+   * Throws what a task on another thread threw, as it is where the caller can throw it (an I/O,
+   * runtime or error); anything else wrapped, with {@code what} failed. Declared to return so that
+   * callers can write {@code throw rethrow(...)}.
+   */
+  public static IOException rethrow(Throwable failure, String what) throws IOException {
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    throw new UncheckedIOException(new IOException(what, failure));
+  }
+
   /** The results of {@code step} over {@code items}, in their order, on up to {@code threads}. */
   public static <T, R> List<R> map(List<T> items, int threads, String name, Step<T, R> step)
       throws IOException {
@@ -70,17 +88,8 @@ public final class Parallel {
         }
       }
       Throwable failure = overriding != null ? overriding : first;
-      if (failure instanceof IOException io) {
-        throw io;
-      }
-      if (failure instanceof RuntimeException re) {
-        throw re;
-      }
-      if (failure instanceof Error error) {
-        throw error;
-      }
       if (failure != null) {
-        throw new UncheckedIOException(new IOException(name, failure));
+        throw rethrow(failure, name);
       }
       return out;
     } catch (InterruptedException e) {

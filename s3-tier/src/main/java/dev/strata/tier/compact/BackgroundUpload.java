@@ -1,10 +1,10 @@
 package dev.strata.tier.compact;
 
+import dev.strata.tier.block.Parallel;
 import dev.strata.tsdb.block.BlockMeta;
 import dev.strata.tsdb.block.Ulid;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -67,17 +67,7 @@ final class BackgroundUpload implements AutoCloseable {
     try {
       return Optional.of(f.get());
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new UncheckedIOException(new IOException("upload of " + f, cause));
+      throw Parallel.rethrow(e.getCause(), "upload of a compacted block");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted waiting for an upload");
