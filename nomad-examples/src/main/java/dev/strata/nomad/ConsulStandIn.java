@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.strata.tsdb.fileutil.FileSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -113,9 +113,8 @@ final class ConsulStandIn {
       }
     }
     try {
-      Path tmp = dir.resolve("." + sdFile(job).getFileName() + ".tmp");
-      JSON.writeValue(tmp.toFile(), groups);
-      Files.move(tmp, sdFile(job), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      FileSync.writeAtomically(sdFile(job), dir.resolve("." + sdFile(job).getFileName() + ".tmp"),
+          JSON.writeValueAsBytes(groups));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

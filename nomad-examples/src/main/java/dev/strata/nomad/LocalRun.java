@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.strata.tier.testing.LocalS3Server;
+import dev.strata.tsdb.block.BlockDirectories;
+import dev.strata.tsdb.fileutil.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,7 +79,7 @@ public final class LocalRun implements Callable<Integer> {
 
   private int run() throws Exception {
     work = work.toAbsolutePath();
-    deleteRecursively(work);
+    FileTrees.deleteRecursively(work);
     Files.createDirectories(work);
     HclParser parser = HclParser.in(jobFile.toAbsolutePath().getParent());
 
@@ -135,7 +135,7 @@ public final class LocalRun implements Callable<Integer> {
           task.renderTemplates(new ConsulTemplate.Data(consul.services(), task.environment().variables(), nomadVariables));
         }
       }
-      if (!backfilled.isEmpty() && isSidecarGroup(tasks, job)) {
+      if (!backfilled.isEmpty() && isSidecarGroup(tasks)) {
         awaitShipped(backfilled);
       }
     }
@@ -146,21 +146,21 @@ public final class LocalRun implements Callable<Integer> {
       Thread.currentThread().join();
       return 0;
     }
-    TopologyCheck result = runCheck(job, consul, http, backfillFrom, backfillTo);
+    TopologyCheck result = runCheck(consul, http, backfillFrom, backfillTo);
     result.summary();
     return result.ok() ? 0 : 1;
   }
 
-  private TopologyCheck runCheck(JobFile job, ConsulStandIn consul, HttpClient http, long from, long to)
+  private TopologyCheck runCheck(ConsulStandIn consul, HttpClient http, long from, long to)
       throws Exception {
-    LocalTask prometheusTask = taskRunning("prometheus", job);
-    LocalTask queryTask = taskRunning("query", job);
-    LocalTask storeTask = taskRunning("store", job);
-    List<String> pArgs = prometheusTask.environment().substitute(args(job, prometheusTask));
-    List<String> qArgs = queryTask.environment().substitute(args(job, queryTask));
+    LocalTask prometheusTask = taskRunning("prometheus");
+    LocalTask queryTask = taskRunning("query");
+    LocalTask storeTask = taskRunning("store");
+    List<String> pArgs = prometheusTask.args();
+    List<String> qArgs = queryTask.args();
     URI prometheus = URI.create("http://" + flag(pArgs, "--web.listen-address") + flagOr(pArgs, "--web.route-prefix", ""));
     URI querier = URI.create("http://" + flag(qArgs, "--http-address") + flagOr(qArgs, "--web.route-prefix", ""));
-    String storeGrpc = flag(storeTask.environment().substitute(args(job, storeTask)), "--grpc-address");
+    String storeGrpc = flag(storeTask.args(), "--grpc-address");
 
     Set<String> external = externalLabels(prometheusTask);
     TopologyCheck c = new TopologyCheck(http, prometheus, querier, external, out);
@@ -212,26 +212,24 @@ public final class LocalRun implements Callable<Integer> {
     }
   }
 
-  private static boolean isSidecarGroup(List<LocalTask> tasks, JobFile job) {
-    return tasks.stream().anyMatch(t -> isStrataCommand(job, t, "sidecar"));
+  private static boolean isSidecarGroup(List<LocalTask> tasks) {
+    return tasks.stream().anyMatch(t -> runs(t, "sidecar"));
   }
 
-  private static boolean isStrataCommand(JobFile job, LocalTask task, String command) {
-    List<String> args = args(job, task);
-    return command.equals("prometheus") ? task.command().get(0).equals("prometheus")
-        : !args.isEmpty() && args.get(0).equals(command);
+  // Whether the task runs the prometheus program, or the strata command of that name.
+  private static boolean runs(LocalTask task, String command) {
+    if (command.equals("prometheus")) {
+      return task.command().get(0).equals("prometheus");
+    }
+    List<String> args = task.args();
+    return !args.isEmpty() && args.get(0).equals(command);
   }
 
-  private LocalTask taskRunning(String command, JobFile job) {
+  private LocalTask taskRunning(String command) {
     synchronized (running) {
-      return running.stream().filter(t -> isStrataCommand(job, t, command)).findFirst()
+      return running.stream().filter(t -> runs(t, command)).findFirst()
           .orElseThrow(() -> new IllegalStateException("the job has no " + command + " task"));
     }
-  }
-
-  private static List<String> args(JobFile job, LocalTask task) {
-    JsonNode body = JobFile.tasks(job.groups().get(task.group())).get(task.name());
-    return job.strings(JobFile.block(body, "config").get("args"));
   }
 
   private static String flag(List<String> args, String name) {
@@ -260,9 +258,7 @@ public final class LocalRun implements Callable<Integer> {
 
   private static Set<String> blocksIn(Path dir) throws IOException {
     Set<String> ulids = new TreeSet<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      s.filter(p -> Files.isRegularFile(p.resolve("meta.json"))).forEach(p -> ulids.add(p.getFileName().toString()));
-    }
+    BlockDirectories.list(dir).forEach(b -> ulids.add(b.ulid().toString()));
     return ulids;
   }
 
@@ -357,17 +353,6 @@ public final class LocalRun implements Callable<Integer> {
     if (s3 != null) {
       s3.close();
       s3 = null;
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

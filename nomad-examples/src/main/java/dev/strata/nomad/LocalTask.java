@@ -2,16 +2,15 @@ package dev.strata.nomad;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.examples.server.ServerProcess;
+import dev.strata.tsdb.fileutil.FileSync;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -27,7 +26,6 @@ import java.util.Map;
  * instead (Prometheus), with the same arguments.
  */
 final class LocalTask implements AutoCloseable {
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
   private static final java.util.regex.Pattern PATH_FLAG =
       java.util.regex.Pattern.compile("--.*[.-](path|dir|file|files)");
 
@@ -116,10 +114,9 @@ final class LocalTask implements AutoCloseable {
   /**
    * Renders the templates over {@code data}; where one's output changed since the last render, acts
    * on its {@code change_mode} as Nomad does (noop: the file only; signal: the file, then the
-   * signal; restart: the file, then the task restarted). Returns whether anything changed.
+   * signal; restart: the file, then the task restarted).
    */
-  boolean renderTemplates(ConsulTemplate.Data data) throws IOException {
-    boolean changed = false;
+  void renderTemplates(ConsulTemplate.Data data) throws IOException {
     for (JsonNode template : JobFile.blocks(body, "template")) {
       String destination = job.string(template.get("destination"));
       String source = job.string(template.get("data"));
@@ -130,11 +127,9 @@ final class LocalTask implements AutoCloseable {
       }
       Path file = dir.resolve(destination);
       Files.createDirectories(file.getParent());
-      Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), rendered);
-      Files.move(file.resolveSibling(file.getFileName() + ".tmp"), file,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      FileSync.writeAtomically(file, file.resolveSibling(file.getFileName() + ".tmp"),
+          rendered.getBytes(StandardCharsets.UTF_8));
       if (previous != null && process != null) {
-        changed = true;
         String mode = template.has("change_mode") ? job.string(template.get("change_mode")) : "restart";
         switch (mode) {
           case "noop" -> { }
@@ -144,7 +139,6 @@ final class LocalTask implements AutoCloseable {
         }
       }
     }
-    return changed;
   }
 
   /** The rendered file of the template whose destination is {@code destination}. */
@@ -206,11 +200,15 @@ final class LocalTask implements AutoCloseable {
     }
   }
 
-  /** The command line: the driver's program, the job's arguments with runtime values and local paths. */
+  /** The job's arguments for the task, with runtime values and local paths. */
+  List<String> args() {
+    return mapVolumes(env.substitute(job.strings(JobFile.block(body, "config").get("args"))));
+  }
+
+  /** The command line: the driver's program, then {@link #args()}. */
   List<String> command() {
     JsonNode config = JobFile.block(body, "config");
     String driver = job.string(body.get("driver"));
-    List<String> args = mapVolumes(env.substitute(job.strings(config.get("args"))));
     List<String> command = new ArrayList<>();
     switch (driver) {
       case "java" -> {
@@ -222,7 +220,7 @@ final class LocalTask implements AutoCloseable {
       case "docker" -> command.add(programOfImage(job.string(config.get("image"))));
       default -> throw new IllegalArgumentException(name + ": driver " + driver + " is not supported here");
     }
-    command.addAll(args);
+    command.addAll(args());
     return command;
   }
 
@@ -263,12 +261,8 @@ final class LocalTask implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Waits until every HTTP check of the task's services passes, as Consul would before listing
-   * them; returns the checks' URLs.
-   */
-  List<URI> awaitChecks(HttpClient http) throws Exception {
-    List<URI> urls = new ArrayList<>();
+  /** Waits until every HTTP check of the task's services passes, as Consul would before listing them. */
+  void awaitChecks(HttpClient http) throws Exception {
     for (JsonNode service : services()) {
       String servicePort = job.string(service.get("port"));
       for (JsonNode check : JobFile.blocks(service, "check")) {
@@ -276,32 +270,9 @@ final class LocalTask implements AutoCloseable {
           throw new IllegalArgumentException(name + ": check type " + job.string(check.get("type")) + " is not supported here");
         }
         String label = check.has("port") ? job.string(check.get("port")) : servicePort;
-        urls.add(URI.create("http://127.0.0.1:" + port(label) + job.string(check.get("path"))));
+        process.awaitOk(URI.create("http://127.0.0.1:" + port(label) + job.string(check.get("path"))), http);
       }
     }
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    for (URI url : urls) {
-      while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(group + "/" + name + " exited:\n" + process.log());
-        }
-        try {
-          HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(3)).build(),
-              HttpResponse.BodyHandlers.discarding());
-          if (r.statusCode() == 200) {
-            break;
-          }
-        } catch (IOException e) {
-          // Not listening yet.
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(group + "/" + name + ": " + url + " did not pass within " + READY_TIMEOUT
-              + "; its log:\n" + process.log());
-        }
-        Thread.sleep(200);
-      }
-    }
-    return urls;
   }
 
   /** The Consul services this task registers once its checks pass, on 127.0.0.1. */

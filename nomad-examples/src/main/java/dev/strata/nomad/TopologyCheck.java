@@ -57,10 +57,6 @@ final class TopologyCheck {
     return failures.isEmpty();
   }
 
-  List<String> failures() {
-    return failures;
-  }
-
   void summary() {
     out.printf("%d of %d checks passed%n", passed, passed + failures.size());
     failures.forEach(f -> out.println("  FAILED: " + f));

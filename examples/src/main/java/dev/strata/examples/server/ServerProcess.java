@@ -79,14 +79,19 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Waits until {@code GET /-/ready} answers 200 on {@code base}. */
   public void awaitReady(URI baseUri, HttpClient http) throws Exception {
+    awaitOk(baseUri.resolve("/-/ready"), http);
+    base = baseUri;
+  }
+
+  /** Waits until {@code GET url} answers 200; the process exiting or not answering in time fails. */
+  public void awaitOk(URI url, HttpClient http) throws Exception {
     long deadline = System.nanoTime() + STARTUP.toNanos();
     while (System.nanoTime() < deadline) {
       checkAlive();
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(baseUri.resolve("/-/ready"))
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url)
             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
-          base = baseUri;
           return;
         }
       } catch (IOException e) {
@@ -94,7 +99,7 @@ public final class ServerProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException(name + " was not ready within " + STARTUP + ":\n" + log());
+    throw new IllegalStateException(name + ": " + url + " did not answer 200 within " + STARTUP + ":\n" + log());
   }
 
   /** Waits until the log has a line starting with {@code prefix}, and returns that line. */
