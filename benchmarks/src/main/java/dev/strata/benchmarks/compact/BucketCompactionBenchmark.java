@@ -20,7 +20,6 @@ import dev.strata.tsdb.head.HeadReader;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.Appender;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.regex.Matcher;
@@ -211,13 +210,8 @@ public final class BucketCompactionBenchmark {
     Path dir = Files.createTempDirectory("transfer-floor");
     try {
       long t0 = System.nanoTime();
-      Parallel.map(keys, streams, "download", k -> {
-        Path to = dir.resolve(k);
-        Files.createDirectories(to.getParent());
-        try (InputStream in = bucket.get(k)) {
-          return Files.copy(in, to);
-        }
-      });
+      Parallel.map(keys, streams, "download",
+          k -> BucketBlocks.downloadObject(bucket, k, dir.resolve(k)));
       long t1 = System.nanoTime();
       Parallel.map(keys, streams, "upload", k -> {
         bucket.upload("transfer-floor/" + k, dir.resolve(k));

@@ -168,7 +168,7 @@ public final class BucketBlocks {
   }
 
   /** Downloads one object into {@code to}, creating its directory; returns its size. */
-  static long downloadObject(Bucket bucket, String key, Path to) throws IOException {
+  public static long downloadObject(Bucket bucket, String key, Path to) throws IOException {
     Files.createDirectories(to.getParent());
     try (java.io.InputStream in = bucket.get(key);
         java.io.OutputStream out = Files.newOutputStream(to)) {
