@@ -39,6 +39,9 @@
 #   STRATA_JVM_FLAGS    extra JVM flags for the strata servers (none by default: as the launcher)
 #   CHUNK_CACHE (1GB), INDEX_CACHE (256MB)   the stores' caches: large enough by default to hold
 #                       what the queries read, as "warm" means
+#   ONLY                an extended regular expression: only the queries ("KIND|QUERY") it matches
+#   HOLD                if set, the servers stay up after the table (their URLs printed) until
+#                       the script is stopped: for profiling them by hand
 set -euo pipefail
 
 bench=global-view
@@ -166,6 +169,15 @@ round() {
 }
 
 
+if [ -n "${ONLY:-}" ]; then
+  selected=()
+  for entry in "${queries[@]}"; do
+    if grep -qE -- "$ONLY" <<<"$entry"; then selected+=("$entry"); fi
+  done
+  [ "${#selected[@]}" -gt 0 ] || die "ONLY=$ONLY matches none of the queries"
+  queries=("${selected[@]}")
+fi
+
 mkdir -p "$work/answers"
 rows=()
 ratios=()
@@ -228,3 +240,10 @@ printf -v ratio_median '%.2f' "$(median "${ratios[@]}")"
 printf -v overhead_median '%.2f' "$(median "${overheads[@]}")"
 echo "Median over the ${#queries[@]} queries: querier/Prometheus ${ratio_median}x," \
   "deduplication overhead ${overhead_median}x."
+
+if [ -n "${HOLD:-}" ]; then
+  echo "servers up until stopped: prometheus $prometheus_url (pid $prometheus_pid)," \
+    "query (both) $query_both_url (pid $query_both_pid), store (both) pid $store_both_pid," \
+    "query (single) $query_single_url (pid $query_single_pid), store (single) pid $store_single_pid" >&2
+  while sleep 3600; do :; done
+fi
