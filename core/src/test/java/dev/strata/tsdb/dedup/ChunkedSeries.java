@@ -6,6 +6,7 @@ import dev.strata.tsdb.chunkenc.XorChunkAppender;
 import dev.strata.tsdb.chunkenc.XorChunkIterator;
 import dev.strata.tsdb.labels.Labels;
 import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.ChunkList;
 import dev.strata.tsdb.storage.ChunkListSamples;
 import dev.strata.tsdb.storage.SampleIterator;
 import dev.strata.tsdb.storage.Series;
@@ -16,10 +17,11 @@ import java.util.List;
 
 /**
  * A series received as XOR chunks, as a StoreAPI client holds it (samples read with {@link
- * ChunkListSamples}), and a series set over such series that, like a streaming one, makes a series
- * unreadable once it has moved past it.
+ * ChunkListSamples}, chunks as a {@link ChunkList}), and series sets over such series: one that,
+ * like a streaming one, makes a series unreadable once it has moved past it, and one that leaves
+ * them readable, like a querier's answer held in memory.
  */
-final class ChunkedSeries implements Series {
+final class ChunkedSeries implements Series, ChunkList {
   private final Labels labels;
   private final List<byte[]> chunks = new ArrayList<>();
   private final List<long[]> bounds = new ArrayList<>();
@@ -67,30 +69,42 @@ final class ChunkedSeries implements Series {
   @Override
   public SampleIterator samples() {
     check();
-    return new ChunkListSamples(
-        new ChunkListSamples.Chunks() {
-          @Override
-          public int size() {
-            return chunks.size();
-          }
+    return new ChunkListSamples(this, mint, maxt);
+  }
 
-          @Override
-          public long minTime(int i) {
-            return bounds.get(i)[0];
-          }
+  @Override
+  public int size() {
+    check();
+    return chunks.size();
+  }
 
-          @Override
-          public long maxTime(int i) {
-            return bounds.get(i)[1];
-          }
+  @Override
+  public long minTime(int i) {
+    check();
+    return bounds.get(i)[0];
+  }
 
-          @Override
-          public SampleIterator decode(int i) {
-            return ChunkedSeries.decode(chunks.get(i));
-          }
-        },
-        mint,
-        maxt);
+  @Override
+  public long maxTime(int i) {
+    check();
+    return bounds.get(i)[1];
+  }
+
+  @Override
+  public byte encoding(int i) {
+    return ChunkEncoding.XOR;
+  }
+
+  @Override
+  public byte[] bytes(int i) {
+    check();
+    return chunks.get(i).clone();
+  }
+
+  @Override
+  public SampleIterator decode(int i) {
+    check();
+    return decode(chunks.get(i));
   }
 
   static SampleIterator decode(byte[] chunk) {
@@ -139,12 +153,21 @@ final class ChunkedSeries implements Series {
 
   /** The series in the order given (which must be sorted by labels), each valid until next(). */
   static SeriesSet set(Series... series) {
+    return set(false, series);
+  }
+
+  /** The series in the order given (which must be sorted by labels), each readable for good. */
+  static SeriesSet retainedSet(Series... series) {
+    return set(true, series);
+  }
+
+  private static SeriesSet set(boolean retained, Series... series) {
     return new SeriesSet() {
       private int i = -1;
 
       @Override
       public boolean next() {
-        if (i >= 0 && series[i] instanceof ChunkedSeries c) {
+        if (!retained && i >= 0 && series[i] instanceof ChunkedSeries c) {
           c.valid = false;
         }
         return ++i < series.length;
