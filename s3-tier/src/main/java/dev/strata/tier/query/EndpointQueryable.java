@@ -96,7 +96,9 @@ public final class EndpointQueryable implements Queryable {
 
     @Override
     public SeriesSet select(LabelMatcher... matchers) {
-      return new DedupSeriesSet(in.select(matchers), in.minTime(), in.maxTime(), adjustCounters);
+      // The proxy's series are held in memory and cut to its range: read where they are.
+      return DedupSeriesSet.overRetainedSeries(
+          in.select(matchers), in.minTime(), in.maxTime(), adjustCounters);
     }
 
     @Override

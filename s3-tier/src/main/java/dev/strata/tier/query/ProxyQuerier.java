@@ -78,7 +78,8 @@ public final class ProxyQuerier implements Querier {
   /**
    * The series of every selected endpoint, merged. With dedup on and replica labels given, the
    * endpoints drop those labels, so that a series of several replicas is one series holding the
-   * chunks of each (identical chunks once).
+   * chunks of each (identical chunks once). The series are held in memory: each stays readable
+   * after the set moves on, its samples cut to {@code [mint, maxt]}.
    *
    * @throws EndpointException if an endpoint fails and partial response is off (also while
    *     iterating)

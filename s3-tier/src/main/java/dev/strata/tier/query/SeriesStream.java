@@ -22,16 +22,20 @@ import java.util.function.Consumer;
  */
 final class SeriesStream {
 
-  /** Series buffered per endpoint ahead of the merge. */
-  private static final int BUFFER = 32;
+  /**
+   * Series handed over to the merge at a time: one handoff between the threads per batch, not per
+   * series (a handoff that parks the merge cost more than reading a small series).
+   */
+  static final int BATCH = 64;
+
+  /** Batches buffered per endpoint ahead of the merge. */
+  private static final int BUFFER = 4;
 
   /** A series as one store sent it. */
   record StoreSeries(Labels labels, List<StoreChunk> chunks) {}
 
-  /** What the stream hands over: a series, its end, or why it failed. */
-  private record Item(StoreSeries series, RuntimeException failure) {
-    static final Item END = new Item(null, null);
-  }
+  /** What the stream hands over: series, and whether they are the last, or why it failed. */
+  private record Item(List<StoreSeries> series, boolean last, RuntimeException failure) {}
 
   /** The endpoint failed; the message names it and says why. */
   static final class Failure extends RuntimeException {
@@ -50,6 +54,11 @@ final class SeriesStream {
   private final Consumer<String> warnings;
   private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(BUFFER);
   private volatile boolean cancelled;
+  // The reading thread's series not yet handed over.
+  private List<StoreSeries> pending = new ArrayList<>(BATCH);
+  // The merge's side: the batch being taken from, and whether the last one has come.
+  private List<StoreSeries> taking = List.of();
+  private int taken;
   private boolean done;
 
   /**
@@ -81,25 +90,27 @@ final class SeriesStream {
    * @throws Failure if the endpoint failed
    */
   StoreSeries take() {
-    if (done) {
-      return null;
+    while (taken == taking.size()) {
+      if (done) {
+        return null;
+      }
+      Item item;
+      try {
+        item = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        cancel();
+        throw new IllegalStateException("interrupted while reading series from " + address, e);
+      }
+      if (item.failure() != null) {
+        done = true;
+        throw item.failure();
+      }
+      taking = item.series();
+      taken = 0;
+      done = item.last();
     }
-    Item item;
-    try {
-      item = queue.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      cancel();
-      throw new IllegalStateException("interrupted while reading series from " + address, e);
-    }
-    if (item.series() != null) {
-      return item.series();
-    }
-    done = true;
-    if (item.failure() != null) {
-      throw item.failure();
-    }
-    return null;
+    return taking.get(taken++);
   }
 
   /** Stops reading: the call is cancelled and the reading thread ends. */
@@ -111,9 +122,10 @@ final class SeriesStream {
   private void run() {
     Item last;
     try {
-      last = read() ? Item.END : null;
+      last = read() ? new Item(pending, true, null) : null;
     } catch (RuntimeException | Error e) {
-      last = new Item(null, new Failure(describe(e), e));
+      // What was read before the failure is handed over first, as it would have been without it.
+      last = flush() ? new Item(List.of(), true, new Failure(describe(e), e)) : null;
     } finally {
       client.close();
     }
@@ -141,19 +153,35 @@ final class SeriesStream {
             + series.labels() + " after " + previous);
       }
       previous = series.labels();
-      if (!put(new Item(series, null))) {
+      if (!hand(series)) {
         return false;
       }
     }
     passWarnings(warned);
     if (resort) {
       for (StoreSeries series : withoutReplicaLabels(all)) {
-        if (!put(new Item(series, null))) {
+        if (!hand(series)) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  /** Adds a series to the batch, handing the batch over when full; false if cancelled. */
+  private boolean hand(StoreSeries series) {
+    pending.add(series);
+    return pending.size() < BATCH || flush();
+  }
+
+  /** Hands over the series read and not yet handed over; false if cancelled meanwhile. */
+  private boolean flush() {
+    if (pending.isEmpty()) {
+      return true;
+    }
+    List<StoreSeries> batch = pending;
+    pending = new ArrayList<>(BATCH);
+    return put(new Item(batch, false, null));
   }
 
   /** Hands on the warnings the endpoint sent since the first {@code seen}. */
