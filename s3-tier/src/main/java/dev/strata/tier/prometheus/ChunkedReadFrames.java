@@ -108,7 +108,9 @@ public final class ChunkedReadFrames implements Closeable {
     offset++;
     int length = readLength(first, frameStart);
     long crcStart = offset;
-    readFully(header, CRC_BYTES, frameStart, "its checksum");
+    if (!readFully(header, CRC_BYTES)) {
+      throw truncated(frameStart, "its checksum");
+    }
     long expected =
         (header[0] & 0xffL) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8
             | (header[3] & 0xff);
@@ -116,7 +118,9 @@ public final class ChunkedReadFrames implements Closeable {
     // copied out), so it must not be overwritten by the next frame.
     byte[] data = new byte[length];
     long dataStart = offset;
-    readFully(data, length, frameStart, length + " data bytes");
+    if (!readFully(data, length)) {
+      throw truncated(frameStart, length + " data bytes"); // said only then: a frame per series
+    }
     crc.reset();
     crc.update(data, 0, length);
     if (crc.getValue() != expected) {
@@ -172,12 +176,11 @@ public final class ChunkedReadFrames implements Closeable {
     return (int) length;
   }
 
-  private void readFully(byte[] dst, int len, long frameStart, String what) throws IOException {
+  /** Whether all {@code len} bytes were there. */
+  private boolean readFully(byte[] dst, int len) throws IOException {
     int read = in.readNBytes(dst, 0, len);
     offset += read;
-    if (read < len) {
-      throw truncated(frameStart, what);
-    }
+    return read == len;
   }
 
   private CorruptDataException truncated(long frameStart, String what) {

@@ -23,6 +23,12 @@ final class ChunkRefs {
     return size;
   }
 
+  /** Empties it for reuse, dropping its references to the chunks' arrays. */
+  void clear() {
+    Arrays.fill(data, 0, size, null);
+    size = 0;
+  }
+
   /** Adds a chunk; {@code type} is the StoreAPI's encoding number. */
   void add(long minTime, long maxTime, byte type, byte[] bytes, int offset, int length) {
     if (size == minTimes.length) {

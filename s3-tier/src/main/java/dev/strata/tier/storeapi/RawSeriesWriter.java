@@ -22,6 +22,7 @@ final class RawSeriesWriter implements RawChunkQuerier.RawChunkSink {
   private final boolean skipChunks;
   private final Consumer<SeriesFrame> out;
   private final List<Pending> unsorted = new ArrayList<>(); // since the last safe point
+  private final List<ChunkRefs> spare = new ArrayList<>(); // of series sent, to reuse
   private Pending current; // being handed over, possibly in parts
   private boolean answered;
 
@@ -65,7 +66,8 @@ final class RawSeriesWriter implements RawChunkQuerier.RawChunkSink {
       return; // the next part of the current series
     }
     completeCurrent();
-    current = new Pending(labels, external.applyTo(labels, without), new ChunkRefs());
+    ChunkRefs chunks = spare.isEmpty() ? new ChunkRefs() : spare.remove(spare.size() - 1);
+    current = new Pending(labels, external.applyTo(labels, without), chunks);
   }
 
   @Override
@@ -121,6 +123,10 @@ final class RawSeriesWriter implements RawChunkQuerier.RawChunkSink {
       Pending p = unsorted.get(i);
       emit(p.served(), end == i + 1 ? p.chunks() : merged(unsorted.subList(i, end)));
       i = end;
+    }
+    for (Pending p : unsorted) {
+      p.chunks().clear(); // sent: the frames hold copies of its bytes
+      spare.add(p.chunks());
     }
     unsorted.clear();
   }
