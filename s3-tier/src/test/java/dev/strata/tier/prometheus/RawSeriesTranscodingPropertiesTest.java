@@ -27,6 +27,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,8 +56,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * byte and frame for frame, the answer of the generic path (remote read frames parsed into
  * messages, series joined and served through the StoreAPI server's merge): for random label sets,
  * external labels, replica labels removed, chunk counts and sizes (past the frame cut of 1 MiB),
- * series split across frames, encodings the StoreAPI cannot carry, skip_chunks and both partial
- * response strategies. A stand-in Prometheus serves each try's frames.
+ * series split across frames, encodings the StoreAPI cannot carry, a last frame that is not a
+ * {@code ChunkedReadResponse}, skip_chunks and both partial response strategies. A stand-in Prometheus serves each try's frames.
  */
 class RawSeriesTranscodingPropertiesTest {
   private static final String STREAMED_TYPE =
@@ -125,9 +126,16 @@ class RawSeriesTranscodingPropertiesTest {
       @ForAll("externalLabels") Map<String, String> externalLabels,
       @ForAll("without") List<String> without,
       @ForAll("framing") List<Integer> perFrame,
-      @ForAll boolean skipChunks, @ForAll boolean abort) {
+      @ForAll boolean skipChunks, @ForAll boolean abort, @ForAll("tail") byte[] corruptTail) {
     external = Labels.fromMap(externalLabels);
-    body = FrameWriter.frames(frames(series, externalLabels, perFrame));
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    for (ChunkedReadResponse frame : frames(series, externalLabels, perFrame)) {
+      FrameWriter.frame(stream, frame.toByteArray());
+    }
+    if (corruptTail.length > 0) {
+      FrameWriter.frame(stream, corruptTail); // a checksum that holds over data that is no message
+    }
+    body = stream.toByteArray();
     TreeSet<String> names = new TreeSet<>();
     series.forEach(s -> names.addAll(s.labels().keySet()));
     labelNames = List.copyOf(names);
@@ -269,6 +277,19 @@ class RawSeriesTranscodingPropertiesTest {
         Arbitraries.integers().between(0, 4).list().ofMaxSize(3))
         .as(StoredSeries::new);
     return one.list().ofMaxSize(12);
+  }
+
+  /** Nothing, mostly; else frame data that is not a ChunkedReadResponse (or barely is). */
+  @Provide
+  Arbitrary<byte[]> tail() {
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(6, Arbitraries.just(new byte[0])),
+        net.jqwik.api.Tuple.of(1, Arbitraries.of(
+            new byte[] {0x0a, 0x05, 0x0a}, // a series cut off
+            new byte[] {0x0a, 0x04, 0x12, 0x02, 0x22, 0x7f}, // a chunk whose data runs past it
+            new byte[] {0x0a, 0x04, 0x0a, 0x02, 0x0a, (byte) 0xff}, // a name that is no UTF-8
+            new byte[] {0x0a, 0x02, 0x0c, 0x00}, // an end-group tag where none began
+            new byte[] {0x08, 0x01, 0x0a, 0x00}))); // query_index, then an empty series
   }
 
   @Provide
