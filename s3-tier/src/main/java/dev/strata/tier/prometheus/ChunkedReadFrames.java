@@ -70,6 +70,36 @@ public final class ChunkedReadFrames implements Closeable {
    * @throws IOException if reading the stream fails
    */
   public Optional<ChunkedReadResponse> next() throws IOException {
+    Optional<Frame> frame = nextFrame();
+    if (frame.isEmpty()) {
+      return Optional.empty();
+    }
+    Frame f = frame.get();
+    try {
+      CodedInputStream input = CodedInputStream.newInstance(f.data(), 0, f.data().length);
+      input.enableAliasing(true);
+      return Optional.of(ChunkedReadResponse.parseFrom(input));
+    } catch (InvalidProtocolBufferException e) {
+      throw notAResponse(f, e);
+    }
+  }
+
+  /**
+   * The data of one frame, checksum verified, and where it starts in the stream.
+   *
+   * @param data the frame's data, in an array of its own that is never written again
+   * @param offset the offset of the data in the stream
+   */
+  public record Frame(byte[] data, long offset) {}
+
+  /**
+   * The next frame's data, checked against its checksum but not parsed, or empty at the end of the
+   * stream.
+   *
+   * @throws CorruptDataException if the stream does not follow the frame format
+   * @throws IOException if reading the stream fails
+   */
+  public Optional<Frame> nextFrame() throws IOException {
     long frameStart = offset;
     int first = in.read();
     if (first < 0) {
@@ -78,15 +108,19 @@ public final class ChunkedReadFrames implements Closeable {
     offset++;
     int length = readLength(first, frameStart);
     long crcStart = offset;
-    readFully(header, CRC_BYTES, frameStart, "its checksum");
+    if (!readFully(header, CRC_BYTES)) {
+      throw truncated(frameStart, "its checksum");
+    }
     long expected =
         (header[0] & 0xffL) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8
             | (header[3] & 0xff);
-    // A new array for every frame: the frame's message refers to it (its chunk bytes are not
+    // A new array for every frame: what is read from it refers to it (its chunk bytes are not
     // copied out), so it must not be overwritten by the next frame.
     byte[] data = new byte[length];
     long dataStart = offset;
-    readFully(data, length, frameStart, length + " data bytes");
+    if (!readFully(data, length)) {
+      throw truncated(frameStart, length + " data bytes"); // said only then: a frame per series
+    }
     crc.reset();
     crc.update(data, 0, length);
     if (crc.getValue() != expected) {
@@ -96,15 +130,14 @@ public final class ChunkedReadFrames implements Closeable {
               "checksum mismatch: the frame says %08x (at offset %d), its %d data bytes have %08x",
               expected, crcStart, length, crc.getValue()));
     }
-    try {
-      CodedInputStream input = CodedInputStream.newInstance(data, 0, length);
-      input.enableAliasing(true);
-      return Optional.of(ChunkedReadResponse.parseFrom(input));
-    } catch (InvalidProtocolBufferException e) {
-      throw new CorruptDataException(
-          source, "remote read frame data", dataStart,
-          "not a prometheus.ChunkedReadResponse: " + e.getMessage(), e);
-    }
+    return Optional.of(new Frame(data, dataStart));
+  }
+
+  /** The failure for frame data that is not a {@code ChunkedReadResponse}. */
+  CorruptDataException notAResponse(Frame frame, InvalidProtocolBufferException e) {
+    return new CorruptDataException(
+        source, "remote read frame data", frame.offset(),
+        "not a prometheus.ChunkedReadResponse: " + e.getMessage(), e);
   }
 
   /** Bytes of the stream read so far. */
@@ -143,12 +176,11 @@ public final class ChunkedReadFrames implements Closeable {
     return (int) length;
   }
 
-  private void readFully(byte[] dst, int len, long frameStart, String what) throws IOException {
+  /** Whether all {@code len} bytes were there. */
+  private boolean readFully(byte[] dst, int len) throws IOException {
     int read = in.readNBytes(dst, 0, len);
     offset += read;
-    if (read < len) {
-      throw truncated(frameStart, what);
-    }
+    return read == len;
   }
 
   private CorruptDataException truncated(long frameStart, String what) {

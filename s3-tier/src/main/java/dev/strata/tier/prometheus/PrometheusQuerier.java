@@ -1,19 +1,21 @@
 package dev.strata.tier.prometheus;
 
+import dev.strata.tier.storeapi.RawChunkQuerier;
 import dev.strata.tsdb.labels.LabelMatcher;
 import dev.strata.tsdb.labels.Labels;
-import dev.strata.tsdb.storage.Querier;
+import dev.strata.tsdb.storage.ChunkIterator;
+import dev.strata.tsdb.storage.Series;
 import dev.strata.tsdb.storage.SeriesSet;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Prometheus read as a {@link Querier}: each {@link #select} is one remote read, streamed as it
+ * A Prometheus read as a {@link dev.strata.tsdb.storage.Querier}: each {@link #select} is one remote read, streamed as it
  * is consumed; label names and values come from the HTTP API. Closing it drops the connections of
  * answers not read to the end.
  */
-final class PrometheusQuerier implements Querier {
+final class PrometheusQuerier implements RawChunkQuerier {
   private final PrometheusClient client;
   private final long mint;
   private final long maxt;
@@ -48,6 +50,41 @@ final class PrometheusQuerier implements Querier {
     }
     open.add(response);
     return new RemoteReadSeriesSet(response, externalLabels, mint, maxt);
+  }
+
+  /**
+   * The series of one remote read, as {@link #select} gives them, handed over as chunk bytes: a
+   * streamed answer straight from its frames, a sampled one (rare: real Prometheus streams when
+   * asked) through {@link #select}'s series.
+   *
+   * @throws RuntimeException as {@link #unchecked} makes of a failure
+   */
+  @Override
+  public void readChunks(RawChunkSink sink, LabelMatcher... matchers) {
+    RemoteReadResponse response;
+    try {
+      response = client.read(mint, maxt, List.of(matchers));
+    } catch (PrometheusException e) {
+      throw unchecked(e);
+    }
+    open.add(response);
+    if (response.streamed()) {
+      try {
+        response.readRaw(sink, externalLabels);
+      } catch (PrometheusException e) {
+        throw unchecked(e);
+      }
+      return;
+    }
+    SeriesSet set = new RemoteReadSeriesSet(response, externalLabels, mint, maxt);
+    while (set.next()) {
+      Series s = set.at();
+      sink.series(s.labels());
+      for (ChunkIterator it = s.chunks(); it.next(); ) {
+        byte[] bytes = it.bytes();
+        sink.chunk(it.minTime(), it.maxTime(), it.encoding(), bytes, 0, bytes.length);
+      }
+    }
   }
 
   @Override

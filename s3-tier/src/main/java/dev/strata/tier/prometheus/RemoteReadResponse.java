@@ -1,9 +1,12 @@
 package dev.strata.tier.prometheus;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.strata.tier.prometheus.proto.ChunkedReadResponse;
 import dev.strata.tier.prometheus.proto.ChunkedSeries;
 import dev.strata.tier.prometheus.proto.ReadResponse;
 import dev.strata.tier.prometheus.proto.TimeSeries;
+import dev.strata.tier.storeapi.RawChunkQuerier.RawChunkSink;
+import dev.strata.tsdb.labels.Labels;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,6 +124,34 @@ public final class RemoteReadResponse implements Closeable {
     return all;
   }
 
+  /**
+   * Hands the rest of a streamed answer to {@code sink}, frame by frame, straight from the frames'
+   * bytes (see {@link FrameSeriesReader}), then closes the answer.
+   *
+   * @param externalLabels Prometheus's external labels, taken off the series' labels
+   * @throws IllegalStateException for a sampled answer
+   * @throws dev.strata.tsdb.encoding.CorruptDataException if a frame of the stream is corrupt
+   * @throws PrometheusUnreachableException if the connection fails before the answer ends
+   */
+  void readRaw(RawChunkSink sink, Labels externalLabels) throws PrometheusException {
+    if (frames == null) {
+      throw new IllegalStateException("a sampled answer has no frames to read");
+    }
+    FrameSeriesReader reader = new FrameSeriesReader(externalLabels);
+    try {
+      for (Optional<ChunkedReadFrames.Frame> f = readRawFrame(); f.isPresent();
+          f = readRawFrame()) {
+        try {
+          reader.read(f.get().data(), sink);
+        } catch (InvalidProtocolBufferException e) {
+          throw frames.notAResponse(f.get(), e);
+        }
+      }
+    } finally {
+      close();
+    }
+  }
+
   /** Releases the connection; the rest of a streamed answer is not read. */
   @Override
   public void close() {
@@ -139,10 +170,22 @@ public final class RemoteReadResponse implements Closeable {
     try {
       return frames.next();
     } catch (IOException e) {
-      throw new PrometheusUnreachableException(
-          "POST " + PrometheusClient.READ_PATH,
-          "the remote read answer of " + url + " broke off after " + frames.offset()
-              + " bytes: " + PrometheusClient.reason(e), e);
+      throw brokeOff(e);
     }
+  }
+
+  private Optional<ChunkedReadFrames.Frame> readRawFrame() throws PrometheusException {
+    try {
+      return frames.nextFrame();
+    } catch (IOException e) {
+      throw brokeOff(e);
+    }
+  }
+
+  private PrometheusUnreachableException brokeOff(IOException e) {
+    return new PrometheusUnreachableException(
+        "POST " + PrometheusClient.READ_PATH,
+        "the remote read answer of " + url + " broke off after " + frames.offset()
+            + " bytes: " + PrometheusClient.reason(e), e);
   }
 }

@@ -72,10 +72,7 @@ final class SeriesFrameWriter {
    * {@code sizes[from, to)}.
    */
   static SeriesFrame series(Labels labels, List<AggrChunk> chunks, int[] sizes, int from, int to) {
-    int seriesSize = 0;
-    for (int i = 0; i < labels.size(); i++) {
-      seriesSize += nested(SERIES_LABELS, labelSize(labels.name(i), labels.value(i)));
-    }
+    int seriesSize = labelsSize(labels);
     for (int i = from; i < to; i++) {
       seriesSize += nested(SERIES_CHUNKS, sizes[i]);
     }
@@ -84,18 +81,7 @@ final class SeriesFrameWriter {
     try {
       out.writeTag(RESPONSE_SERIES, 2);
       out.writeUInt32NoTag(seriesSize);
-      for (int i = 0; i < labels.size(); i++) {
-        String name = labels.name(i);
-        String value = labels.value(i);
-        out.writeTag(SERIES_LABELS, 2);
-        out.writeUInt32NoTag(labelSize(name, value));
-        if (!name.isEmpty()) {
-          out.writeString(LABEL_NAME, name);
-        }
-        if (!value.isEmpty()) {
-          out.writeString(LABEL_VALUE, value);
-        }
-      }
+      writeLabels(labels, out);
       for (int i = from; i < to; i++) {
         out.writeTag(SERIES_CHUNKS, 2);
         out.writeUInt32NoTag(sizes[i]);
@@ -161,6 +147,110 @@ final class SeriesFrameWriter {
       size += CodedOutputStream.computeUInt64Size(CHUNK_HASH, chunk.getHash());
     }
     return size;
+  }
+
+  /**
+   * The serialized size of a raw chunk as an {@code AggrChunk} message, without its tag: what
+   * {@link #size(AggrChunk)} gives for {@code AggrChunk{min_time, max_time, raw: Chunk{type, data,
+   * hash}}} with {@code length} data bytes.
+   */
+  static int rawChunkSize(long minTime, long maxTime, byte type, int length, long hash) {
+    int size = 0;
+    if (minTime != 0) {
+      size += CodedOutputStream.computeInt64Size(AGGR_MIN_TIME, minTime);
+    }
+    if (maxTime != 0) {
+      size += CodedOutputStream.computeInt64Size(AGGR_MAX_TIME, maxTime);
+    }
+    return size + nested(AGGR_RAW, rawSize(type, length, hash));
+  }
+
+  private static int rawSize(byte type, int length, long hash) {
+    int size = 0;
+    if (type != 0) {
+      size += CodedOutputStream.computeEnumSize(CHUNK_TYPE, type);
+    }
+    if (length != 0) {
+      size += CodedOutputStream.computeTagSize(CHUNK_DATA)
+          + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
+    }
+    if (hash != 0) {
+      size += CodedOutputStream.computeUInt64Size(CHUNK_HASH, hash);
+    }
+    return size;
+  }
+
+  /**
+   * The frame of {@code labels} with raw chunks {@code chunks[from, to)}, byte for byte what
+   * {@link #series(Labels, List, int[], int, int)} writes for the same chunks as messages.
+   */
+  static SeriesFrame series(Labels labels, ChunkRefs chunks, int from, int to) {
+    int seriesSize = labelsSize(labels);
+    for (int i = from; i < to; i++) {
+      seriesSize += nested(SERIES_CHUNKS, chunks.messageSize(i));
+    }
+    byte[] bytes = new byte[nested(RESPONSE_SERIES, seriesSize)];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      out.writeTag(RESPONSE_SERIES, 2);
+      out.writeUInt32NoTag(seriesSize);
+      writeLabels(labels, out);
+      for (int i = from; i < to; i++) {
+        out.writeTag(SERIES_CHUNKS, 2);
+        out.writeUInt32NoTag(chunks.messageSize(i));
+        long minTime = chunks.minTime(i);
+        long maxTime = chunks.maxTime(i);
+        if (minTime != 0) {
+          out.writeInt64(AGGR_MIN_TIME, minTime);
+        }
+        if (maxTime != 0) {
+          out.writeInt64(AGGR_MAX_TIME, maxTime);
+        }
+        byte type = chunks.type(i);
+        int length = chunks.length(i);
+        long hash = chunks.hash(i);
+        out.writeTag(AGGR_RAW, 2);
+        out.writeUInt32NoTag(rawSize(type, length, hash));
+        if (type != 0) {
+          out.writeEnum(CHUNK_TYPE, type);
+        }
+        if (length != 0) {
+          out.writeTag(CHUNK_DATA, 2);
+          out.writeUInt32NoTag(length);
+          out.writeRawBytes(chunks.data(i), chunks.offset(i), length);
+        }
+        if (hash != 0) {
+          out.writeUInt64(CHUNK_HASH, hash);
+        }
+      }
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing a series frame into an array of its size", e);
+    }
+    return new SeriesFrame(bytes, true, to - from);
+  }
+
+  private static int labelsSize(Labels labels) {
+    int size = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      size += nested(SERIES_LABELS, labelSize(labels.name(i), labels.value(i)));
+    }
+    return size;
+  }
+
+  private static void writeLabels(Labels labels, CodedOutputStream out) throws IOException {
+    for (int i = 0; i < labels.size(); i++) {
+      String name = labels.name(i);
+      String value = labels.value(i);
+      out.writeTag(SERIES_LABELS, 2);
+      out.writeUInt32NoTag(labelSize(name, value));
+      if (!name.isEmpty()) {
+        out.writeString(LABEL_NAME, name);
+      }
+      if (!value.isEmpty()) {
+        out.writeString(LABEL_VALUE, value);
+      }
+    }
   }
 
   private static int labelSize(String name, String value) {

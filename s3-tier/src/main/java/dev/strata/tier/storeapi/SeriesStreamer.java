@@ -84,13 +84,23 @@ final class SeriesStreamer {
       for (Selected part : selected) {
         List<PartStream.Cursor> cursors = new ArrayList<>();
         boolean carriesRemoved = false;
-        for (NamedQuerier piece : part.part().queriers(query)) {
+        List<NamedQuerier> partPieces = part.part().queriers(query);
+        for (NamedQuerier piece : partPieces) {
           pieces++;
           try {
             Querier q = piece.opener().get();
             opened.add(q);
             if (!without.isEmpty() && !carriesRemoved) {
               carriesRemoved = q.labelNames().stream().anyMatch(without::contains);
+            }
+            if (selected.size() == 1 && partPieces.size() == 1
+                && q instanceof RawChunkQuerier raw) {
+              // Nothing to merge: the piece's chunk bytes go straight into frames.
+              ServedOrder order = carriesRemoved ? ServedOrder.never()
+                  : new ServedOrder(part.externalLabels().labels(), without);
+              answered = RawSeriesWriter.stream(piece, raw, part.local(), part.externalLabels(),
+                  without, order, query.skipChunks(), failures, out);
+              continue;
             }
             PartStream.Cursor c = PartStream.open(piece, q, part.local(), failures);
             if (c != null) {

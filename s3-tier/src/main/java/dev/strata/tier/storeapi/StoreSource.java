@@ -14,6 +14,10 @@ import java.util.List;
  * {@link #parts()}; one that can tell which pieces of its data answer a request, and let each
  * fail on its own, overrides {@link #queriers(StoreQuery)}. The server calls every method anew for
  * each request, so what they return may change between requests.
+ *
+ * <p>A querier that can hand over its chunks as bytes in place implements {@link
+ * RawChunkQuerier}; when it is the only piece of the only part, the server writes the {@code
+ * Series} frames straight from those bytes (a sidecar passing Prometheus's frames on).
  */
 public interface StoreSource {
 

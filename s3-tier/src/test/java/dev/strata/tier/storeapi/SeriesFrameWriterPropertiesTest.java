@@ -10,6 +10,7 @@ import dev.strata.tier.storeapi.proto.Chunk;
 import dev.strata.tier.storeapi.proto.Series;
 import dev.strata.tier.storeapi.proto.SeriesResponse;
 import dev.strata.tsdb.labels.Labels;
+import dev.strata.tsdb.labels.Xxh64;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -49,6 +50,50 @@ class SeriesFrameWriterPropertiesTest {
     assertEquals(expected, frame.toResponse());
     assertTrue(frame.series());
     assertEquals(to - from, frame.chunks());
+  }
+
+  /**
+   * A frame written from chunk bytes referred to in place (the sidecar's frames) is the message
+   * with each chunk as a raw {@code AggrChunk} hashed with XXH64: wherever the bytes sit in their
+   * array, whatever the times and encoding.
+   */
+  @Property(tries = 300)
+  void aFrameOfChunkReferencesIsTheSerializedMessage(
+      @ForAll("labels") Map<String, String> labelMap, @ForAll("chunks") List<AggrChunk> chunks,
+      @ForAll("cut") int[] cut, @ForAll("padding") int padding) {
+    Labels labels = Labels.fromMap(labelMap);
+    ChunkRefs refs = new ChunkRefs();
+    List<AggrChunk> expectedChunks = new java.util.ArrayList<>();
+    for (AggrChunk c : chunks) {
+      Chunk raw = c.hasRaw() ? c.getRaw() : c.getCount();
+      byte[] data = raw.getData().toByteArray();
+      byte[] padded = new byte[padding + data.length + padding];
+      java.util.Arrays.fill(padded, (byte) 0x5a);
+      System.arraycopy(data, 0, padded, padding, data.length);
+      refs.add(c.getMinTime(), c.getMaxTime(), (byte) raw.getTypeValue(), padded, padding,
+          data.length);
+      expectedChunks.add(AggrChunk.newBuilder().setMinTime(c.getMinTime())
+          .setMaxTime(c.getMaxTime())
+          .setRaw(raw.toBuilder().setHash(Xxh64.hash(data, 0, data.length)))
+          .build());
+    }
+    int from = Math.min(cut[0], chunks.size());
+    int to = from + Math.min(cut[1], chunks.size() - from);
+
+    SeriesFrame frame = SeriesFrameWriter.series(labels, refs, from, to);
+
+    SeriesResponse expected = SeriesResponse.newBuilder()
+        .setSeries(Series.newBuilder()
+            .addAllLabels(ProtoLabels.toProto(labels))
+            .addAllChunks(expectedChunks.subList(from, to)))
+        .build();
+    assertArrayEquals(expected.toByteArray(), frame.bytes());
+    assertEquals(to - from, frame.chunks());
+  }
+
+  @Provide
+  Arbitrary<Integer> padding() {
+    return Arbitraries.integers().between(0, 9);
   }
 
   @Property(tries = 50)
