@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Inserting and evicting take one lock. Eviction is CLOCK, an approximate LRU: a hit only sets the
  * page's referenced bit; the hand sweeps the resident pages, clearing the bit of referenced ones
  * and evicting the first it finds unreferenced. A page's bytes are never written once it is in a
- * table, so readers may keep referring to them after it is evicted.
+ * table, so readers may keep referring to them after it is evicted. The limit counts the pages'
+ * bytes and a fixed overhead per page, not the tables' slot arrays (a reference per page of a file
+ * up to the last one cached; a table goes when its last page does).
  */
 final class ChunkPageCache {
   /**
@@ -70,7 +72,9 @@ final class ChunkPageCache {
       if (p == null) {
         return null;
       }
-      p.referenced = true;
+      if (!p.referenced) {
+        p.referenced = true; // written only when it changes: hits on shared pages stay reads
+      }
       return p.bytes;
     }
   }
@@ -120,8 +124,9 @@ final class ChunkPageCache {
       return;
     }
     synchronized (lock) {
-      if (tables.get(table.key) != table) {
-        return; // dropped while its reader held it (every page evicted): not reachable any more
+      Pages current = tables.putIfAbsent(table.key, table);
+      if (current != null && current != table) {
+        return; // dropped while its reader held it (every page evicted), and made anew since
       }
       Page[] s = table.slots;
       if (number >= s.length) {

@@ -48,6 +48,7 @@ final class ChunkPageReader {
   private int batchPages;
   private final CRC32C crc = new CRC32C();
   private final byte[] header = new byte[ChunkSegmentFormat.MAX_LENGTH_FIELD_SIZE + 1];
+  private long lastWanted = -1;
   private long curKey = -1;
   private byte[] curPage;
   // The chunk located last: its bytes, where its data starts in them, its length and encoding.
@@ -80,6 +81,7 @@ final class ChunkPageReader {
     }
     curKey = -1;
     curPage = null;
+    lastWanted = -1;
   }
 
   /** Pages held for the current batch. */
@@ -107,6 +109,10 @@ final class ChunkPageReader {
       end = Math.min(end, fileSize(seg));
       for (long p = pageOf(off), last = pageOf(Math.max(off, end - 1)); p <= last; p++) {
         long key = key(seg, p);
+        if (key == lastWanted) {
+          continue; // the page of the chunk before: most chunks share it
+        }
+        lastWanted = key;
         if (batch.get(key) != null || missing.last() == key) {
           continue;
         }
