@@ -160,12 +160,18 @@ final class ChunkPageReader {
     long key = key(seg, pageOf(off));
     byte[] page = key == curKey ? curPage : page(seg, pageOf(off));
     int in = (int) (off & PAGE_MASK);
-    int n = Varint.uvarintLength(page, in, Math.min(page.length, in + ChunkSegmentFormat.MAX_LENGTH_FIELD_SIZE));
-    if (n > 0) {
-      long len = Varint.uvarint(page, in, in + n);
-      if (in + n + 1 + len + 4 <= page.length) {
-        check(page, in + n, (int) len, seg, off);
-        return;
+    // The length's uvarint, decoded here: at most five bytes, all in the page, or assembled.
+    int end = Math.min(page.length, in + ChunkSegmentFormat.MAX_LENGTH_FIELD_SIZE);
+    long len = 0;
+    for (int i = in, shift = 0; i < end; i++, shift += 7) {
+      int b = page[i];
+      len |= (long) (b & 0x7f) << shift;
+      if (b >= 0) {
+        if (i + 1 + len + 4 < page.length) { // encoding, data and CRC in the page too
+          check(page, i + 1, (int) len, seg, off);
+          return;
+        }
+        break;
       }
     }
     assemble(seg, off);
