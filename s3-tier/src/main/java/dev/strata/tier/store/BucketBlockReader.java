@@ -476,6 +476,19 @@ final class BucketBlockReader implements BlockReader {
       System.arraycopy(pages.bytes(), pages.dataOffset(), dst, 0, pages.length());
     }
 
+    /** A page of a chunk file, or a chunk's own array when it straddles pages: never written. */
+    @Override
+    public byte[] chunkArray(int i) {
+      locate(i);
+      return pages.bytes();
+    }
+
+    @Override
+    public int chunkOffset(int i) {
+      locate(i);
+      return pages.dataOffset();
+    }
+
     @Override
     public void decode(int i, XorChunkIterator it) {
       locate(i);
