@@ -101,11 +101,7 @@ final class BucketIndexSource implements ByteSource {
   private RangeCache.Segment segment(long pos, int len) {
     WorkingSet ws = bound.get();
     if (ws != null) {
-      // A series entry is read from its start, where it was added: one hash lookup, no search.
-      RangeCache.Segment s = ws.at(INDEX_FILE, pos);
-      if (s == null || !s.covers(pos, len)) {
-        s = ws.find(INDEX_FILE, pos, len);
-      }
+      RangeCache.Segment s = ws.find(INDEX_FILE, pos, len);
       if (s != null) {
         return s;
       }
