@@ -360,7 +360,8 @@ final class BucketBlockReader implements BlockReader {
           BucketBlockReader::seriesEntryLength);
       try (var scope = st.source().bind(batch)) {
         for (int i = 0; i < n; i++) {
-          if (withChunks && (chunks >= block.options().chunkBatch() || pageEstimate >= maxPages())) {
+          if (withChunks
+              && (chunks >= block.options().chunkBatch() || pageEstimate >= maxPages())) {
             // The rest waits for the next batch: a batch's chunk bytes stay bounded, whatever
             // the series count, the length of the block or how sparse its chunks are.
             carried = n - i;
@@ -375,7 +376,8 @@ final class BucketBlockReader implements BlockReader {
               if (metas.minTime(k) <= maxt && metas.maxTime(k) >= mint) {
                 long ref = metas.ref(k);
                 addChunk(metas.minTime(k), metas.maxTime(k), ref);
-                long page = (ref & 0xFFFF_FFFF_0000_0000L) | ChunkPageReader.pageOf(ref & 0xFFFF_FFFFL);
+                long page =
+                    (ref & 0xFFFF_FFFF_0000_0000L) | ChunkPageReader.pageOf(ref & 0xFFFF_FFFFL);
                 if (page != lastPage) {
                   lastPage = page;
                   pageEstimate++;

@@ -130,7 +130,8 @@ final class ChunkPageCache {
       }
       Page[] s = table.slots;
       if (number >= s.length) {
-        s = Arrays.copyOf(s, (int) Math.max(number + 1, Math.min(Integer.MAX_VALUE - 16, 2L * s.length)));
+        long grown = Math.max(number + 1, Math.min(Integer.MAX_VALUE - 16, 2L * s.length));
+        s = Arrays.copyOf(s, (int) grown);
       } else if (s[(int) number] != null) {
         return;
       }

@@ -93,7 +93,8 @@ final class ChunkPageReader {
    * Brings in the pages the chunks {@code refs[from, to)} of one series, in order, probably need:
    * each chunk is estimated to end at the next chunk of its series in the same file, or the block's
    * largest chunk size after its start, whichever is first (a record that turns out longer brings
-   * in the page after on demand). Missing pages are fetched after {@link #finishPrefetch}.
+   * in the page after on demand). The missing pages go to {@code missing}, for {@link
+   * #fetchMissing}.
    */
   void want(long[] refs, int from, int to, PageList missing) {
     for (int j = from; j < to; j++) {
@@ -177,7 +178,7 @@ final class ChunkPageReader {
     assemble(seg, off);
   }
 
-  /** The located chunk's bytes: its data is {@code bytes()[dataOffset(), dataOffset() + length())}. */
+  /** The located chunk's bytes: its data is {@code [dataOffset(), dataOffset() + length())}. */
   byte[] bytes() {
     return bytes;
   }
@@ -203,7 +204,8 @@ final class ChunkPageReader {
       throw new CorruptDataException(key, "chunk", off, "chunk starts past the end of the file");
     }
     int got = copy(seg, off, header, h);
-    int n = Varint.uvarintLength(header, 0, Math.min(got, ChunkSegmentFormat.MAX_LENGTH_FIELD_SIZE));
+    int n = Varint.uvarintLength(header, 0,
+        Math.min(got, ChunkSegmentFormat.MAX_LENGTH_FIELD_SIZE));
     if (n <= 0) {
       throw new CorruptDataException(key, "chunk length", off,
           got < h || got < 2 ? "chunk runs past the end of the file" : "malformed chunk length");
@@ -212,7 +214,8 @@ final class ChunkPageReader {
     long total = n + 1 + len + 4;
     if (total > Integer.MAX_VALUE - 16 || off + total > size) {
       throw new CorruptDataException(key, "chunk", off, "chunk of " + len
-          + " bytes runs past the end of the file (" + (size == Long.MAX_VALUE ? "size unknown" : size + " bytes") + ")");
+          + " bytes runs past the end of the file ("
+          + (size == Long.MAX_VALUE ? "size unknown" : size + " bytes") + ")");
     }
     byte[] record = new byte[(int) total];
     if (copy(seg, off, record, record.length) < record.length) {
@@ -315,7 +318,8 @@ final class ChunkPageReader {
       } else {
         int from = (int) (r.start() - s.offset());
         int to = (int) Math.min(s.bytes().length, r.end() - s.offset());
-        return from == 0 && to == s.bytes().length ? s.bytes() : Arrays.copyOfRange(s.bytes(), from, to);
+        return from == 0 && to == s.bytes().length ? s.bytes()
+            : Arrays.copyOfRange(s.bytes(), from, to);
       }
     }
     return null;
