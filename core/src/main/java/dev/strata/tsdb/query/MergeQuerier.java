@@ -166,6 +166,21 @@ public final class MergeQuerier implements Querier {
     }
 
     @Override
+    public byte[] sharedBytes() {
+      return chunks.source(i).chunkArray(chunks.index(i));
+    }
+
+    @Override
+    public int sharedOffset() {
+      return chunks.source(i).chunkOffset(chunks.index(i));
+    }
+
+    @Override
+    public int sharedLength() {
+      return chunks.source(i).chunkLength(chunks.index(i));
+    }
+
+    @Override
     public int visibleSamples() {
       return chunks.source(i).chunkVisibleSamples(chunks.index(i));
     }

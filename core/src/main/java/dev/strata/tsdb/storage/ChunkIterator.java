@@ -17,6 +17,25 @@ public interface ChunkIterator {
   /** The current chunk's bytes as stored in a segment file (without length, encoding or CRC). */
   byte[] bytes();
 
+  /**
+   * The array holding the current chunk's bytes, at {@link #sharedOffset()} for {@link
+   * #sharedLength()} bytes, if nothing ever writes to it again: a caller may refer to it instead of
+   * copying. Null if the iterator has no such array; then {@link #bytes()}.
+   */
+  default byte[] sharedBytes() {
+    return null;
+  }
+
+  /** Where the current chunk's bytes start in {@link #sharedBytes()}. */
+  default int sharedOffset() {
+    return 0;
+  }
+
+  /** How many bytes of {@link #sharedBytes()} the current chunk is. */
+  default int sharedLength() {
+    return 0;
+  }
+
   /** The samples of the current chunk. */
   SampleIterator samples();
 

@@ -38,6 +38,20 @@ public interface ChunkSeriesCursor {
   /** Copies the chunk's bytes into {@code dst} from offset 0; {@code dst} holds at least the length. */
   void readChunk(int i, byte[] dst);
 
+  /**
+   * The array holding the chunk's bytes, at {@link #chunkOffset} for {@link #chunkLength} bytes,
+   * if nothing ever writes to it again, so that a caller may keep referring to it instead of
+   * copying; null if the cursor has no such array (then {@link #readChunk} copies them).
+   */
+  default byte[] chunkArray(int i) {
+    return null;
+  }
+
+  /** Where the chunk's bytes start in {@link #chunkArray}. */
+  default int chunkOffset(int i) {
+    return 0;
+  }
+
   /** Points {@code it} at the chunk's samples (XOR chunks), limited to the visible ones. */
   void decode(int i, XorChunkIterator it);
 

@@ -2,8 +2,6 @@ package dev.strata.tier.store;
 
 import dev.strata.tsdb.block.Ulid;
 import dev.strata.tsdb.chunkenc.XorChunkIterator;
-import dev.strata.tsdb.chunks.ChunkSegmentFormat;
-import dev.strata.tsdb.encoding.CorruptDataException;
 import dev.strata.tsdb.encoding.Varint;
 import dev.strata.tsdb.index.ChunkMetas;
 import dev.strata.tsdb.index.IndexReader;
@@ -23,14 +21,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
 /**
  * One query's view of a {@link BucketBlock}. A select runs in three rounds of ranged reads per
  * batch of series instead of one read per item: the postings lists the matchers need (found in the
- * local header), then the series entries of a batch of refs, then the chunks of those series in
- * the queried range; each round coalesces nearby ranges and fetches them in parallel, and stores
- * the exact items (lists, entries, chunks, the latter CRC-checked) in the caches.
+ * local header), then the series entries of a batch of refs, then the pages of the chunk segment
+ * files holding those series' chunks in the queried range; each round coalesces nearby ranges and
+ * fetches them in parallel. Lists and entries are cached as the exact items they are, chunk files
+ * as whole pages ({@link ChunkPageReader}, which checks each chunk's CRC as it reads it).
  */
 final class BucketBlockReader implements BlockReader {
   private final BucketBlock block;
@@ -275,30 +273,6 @@ final class BucketBlockReader implements BlockReader {
     return from + total <= b.length ? (int) total : -1;
   }
 
-  // A chunk: uvarint length, encoding, data, CRC32C of encoding and data (checked here).
-  static int chunkRecordLength(byte[] b, int from, String key, long offset) {
-    int end = Math.min(b.length, from + ChunkSegmentFormat.MAX_LENGTH_FIELD_SIZE);
-    int n = Varint.uvarintLength(b, from, end);
-    if (n <= 0) {
-      return -1;
-    }
-    long data = Varint.uvarint(b, from, end);
-    long total = n + 1 + data + 4;
-    if (from + total > b.length) {
-      return -1;
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(b, from + n, (int) data + 1);
-    int at = from + n + 1 + (int) data;
-    int stored = ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8)
-        | (b[at + 3] & 0xff);
-    if ((int) crc.getValue() != stored) {
-      throw new CorruptDataException(key, "chunk CRC", offset,
-          String.format("stored CRC32C %08x does not match %08x computed", stored, (int) crc.getValue()));
-    }
-    return (int) total;
-  }
-
   // ---- series and chunks ---------------------------------------------------------------------
 
   /** Series of the postings in label order, a batch at a time: entries, then chunks, prefetched. */
@@ -307,7 +281,9 @@ final class BucketBlockReader implements BlockReader {
     private final long mint;
     private final long maxt;
     private final boolean withChunks;
-    private final WorkingSet batch = new WorkingSet();
+    private final WorkingSet batch = new WorkingSet(); // series entries
+    private final ChunkPageReader pages;
+    private final ChunkPageReader.PageList missingPages = new ChunkPageReader.PageList();
     private final ChunkMetas metas = new ChunkMetas();
     private final long[] refs;
     private int carried; // refs left at the front by the last batch (its chunk budget ran out)
@@ -321,12 +297,7 @@ final class BucketBlockReader implements BlockReader {
     private int series;
     private int cur = -1;
     private boolean exhausted;
-    // The chunk last located: its bytes and where its data lies in them.
-    private int located = -1;
-    private byte[] locBytes;
-    private int locData;
-    private int locLen;
-    private byte locEncoding;
+    private int located = -1; // the chunk last located, in pages
 
     Cursor(PostingsInput in, long mint, long maxt, boolean withChunks) {
       this.in = in;
@@ -338,6 +309,8 @@ final class BucketBlockReader implements BlockReader {
       this.labels = new Labels[n];
       this.deleted = new Intervals[n];
       this.chunkFrom = new int[n + 1];
+      this.pages = withChunks ? new ChunkPageReader(caches.chunks(), id, st.segmentSizes(),
+          block::chunkKey, block.fetcher()::fetch, st.chunkEstimate()) : null;
     }
 
     @Override
@@ -358,6 +331,12 @@ final class BucketBlockReader implements BlockReader {
 
     private boolean loadBatch() {
       batch.clear();
+      if (pages != null) {
+        pages.clear();
+      }
+      located = -1;
+      long lastPage = -1;
+      int pageEstimate = 0;
       series = 0;
       chunks = 0;
       int n = carried;
@@ -381,9 +360,10 @@ final class BucketBlockReader implements BlockReader {
           BucketBlockReader::seriesEntryLength);
       try (var scope = st.source().bind(batch)) {
         for (int i = 0; i < n; i++) {
-          if (withChunks && chunks >= block.options().chunkBatch()) {
+          if (withChunks
+              && (chunks >= block.options().chunkBatch() || pageEstimate >= maxPages())) {
             // The rest waits for the next batch: a batch's chunk bytes stay bounded, whatever
-            // the series count or the length of the block.
+            // the series count, the length of the block or how sparse its chunks are.
             carried = n - i;
             System.arraycopy(refs, i, refs, 0, carried);
             break;
@@ -394,7 +374,14 @@ final class BucketBlockReader implements BlockReader {
             int before = chunks;
             for (int k = 0; k < metas.size(); k++) {
               if (metas.minTime(k) <= maxt && metas.maxTime(k) >= mint) {
-                addChunk(metas.minTime(k), metas.maxTime(k), metas.ref(k));
+                long ref = metas.ref(k);
+                addChunk(metas.minTime(k), metas.maxTime(k), ref);
+                long page =
+                    (ref & 0xFFFF_FFFF_0000_0000L) | ChunkPageReader.pageOf(ref & 0xFFFF_FFFFL);
+                if (page != lastPage) {
+                  lastPage = page;
+                  pageEstimate++;
+                }
               }
             }
             if (chunks == before) {
@@ -424,81 +411,28 @@ final class BucketBlockReader implements BlockReader {
       chunks++;
     }
 
+    /**
+     * Pages a batch may hold: a quarter of a page per chunk of the batch, so that a batch of
+     * chunks scattered one to a page (a short range of long series) holds no more than 4 KiB per
+     * chunk; chunks laid out together, a few hundred bytes each, never reach it.
+     */
+    private int maxPages() {
+      return Math.max(2, block.options().chunkBatch() / 4);
+    }
+
     private void prefetchChunks() {
-      long[] sizes = st.segmentSizes();
-      List<List<RangeFetcher.Range>> perSegment = new ArrayList<>();
       for (int s = 0; s < series; s++) {
-        for (int j = chunkFrom[s]; j < chunkFrom[s + 1]; j++) {
-          int seg = (int) (cRef[j] >>> 32);
-          long off = cRef[j] & 0xFFFF_FFFFL;
-          long end = off + st.chunkEstimate();
-          if (j + 1 < chunkFrom[s + 1] && (int) (cRef[j + 1] >>> 32) == seg) {
-            long next = cRef[j + 1] & 0xFFFF_FFFFL;
-            if (next > off) {
-              end = Math.min(end, next);
-            }
-          }
-          if (seg >= 0 && seg < sizes.length) {
-            end = Math.min(end, sizes[seg]);
-          }
-          while (perSegment.size() <= seg) {
-            perSegment.add(new ArrayList<>());
-          }
-          perSegment.get(seg).add(new RangeFetcher.Range(off, end));
-        }
+        pages.want(cRef, chunkFrom[s], chunkFrom[s + 1], missingPages);
       }
-      for (int seg = 0; seg < perSegment.size(); seg++) {
-        if (!perSegment.get(seg).isEmpty()) {
-          fetchItems(batch, perSegment.get(seg), caches.chunks(), seg + 1, block.chunkKey(seg),
-              BucketBlockReader::chunkRecordLength);
-        }
-      }
+      pages.fetchMissing(missingPages);
     }
 
     private void locate(int i) {
       int j = chunkFrom[cur] + i;
-      if (located == j) {
-        return;
+      if (located != j) {
+        pages.locate(cRef[j]);
+        located = j;
       }
-      int seg = (int) (cRef[j] >>> 32);
-      long off = cRef[j] & 0xFFFF_FFFFL;
-      String key = block.chunkKey(seg);
-      RangeCache.Segment s = batch.at(seg + 1, off); // a cache hit, at its own offset
-      if (s == null) {
-        s = batch.find(seg + 1, off, 1); // inside a range fetched whole
-      }
-      int len = s == null ? -1 : chunkRecordLength(s.bytes(), (int) (off - s.offset()), key, off);
-      if (len < 0) {
-        // Larger than estimated, or not prefetched: fetch it alone.
-        try {
-          s = block.fetcher().one(key, new RangeFetcher.Range(off, off + Math.max(
-              st.chunkEstimate(), len < 0 && s != null ? s.offset() + s.bytes().length - off + 4096 : 0)));
-          len = chunkRecordLength(s.bytes(), 0, key, off);
-          if (len < 0) {
-            int n = Varint.uvarintLength(s.bytes(), 0, Math.min(s.bytes().length, 5));
-            long total = n + 1 + Varint.uvarint(s.bytes(), 0, Math.min(s.bytes().length, 5)) + 4;
-            s = block.fetcher().one(key, new RangeFetcher.Range(off, off + total));
-            len = chunkRecordLength(s.bytes(), 0, key, off);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("reading " + key + " from " + block.bucket().name(), e);
-        }
-        if (len < 0) {
-          throw new CorruptDataException(key, "chunk", off, "chunk runs past the end of the file");
-        }
-        // Cached, so that a chunk the prefetch missed is not fetched again by every query.
-        caches.chunks().put(id, seg + 1, off, Arrays.copyOfRange(s.bytes(), 0, len));
-        batch.add(seg + 1, s);
-      }
-      byte[] b = s.bytes();
-      int from = (int) (off - s.offset());
-      int end = Math.min(b.length, from + ChunkSegmentFormat.MAX_LENGTH_FIELD_SIZE);
-      int n = Varint.uvarintLength(b, from, end);
-      locBytes = b;
-      locLen = (int) Varint.uvarint(b, from, end);
-      locEncoding = b[from + n];
-      locData = from + n + 1;
-      located = j;
     }
 
     @Override
@@ -524,13 +458,13 @@ final class BucketBlockReader implements BlockReader {
     @Override
     public byte chunkEncoding(int i) {
       locate(i);
-      return locEncoding;
+      return pages.encoding();
     }
 
     @Override
     public int chunkLength(int i) {
       locate(i);
-      return locLen;
+      return pages.length();
     }
 
     @Override
@@ -541,13 +475,26 @@ final class BucketBlockReader implements BlockReader {
     @Override
     public void readChunk(int i, byte[] dst) {
       locate(i);
-      System.arraycopy(locBytes, locData, dst, 0, locLen);
+      System.arraycopy(pages.bytes(), pages.dataOffset(), dst, 0, pages.length());
+    }
+
+    /** A page of a chunk file, or a chunk's own array when it straddles pages: never written. */
+    @Override
+    public byte[] chunkArray(int i) {
+      locate(i);
+      return pages.bytes();
+    }
+
+    @Override
+    public int chunkOffset(int i) {
+      locate(i);
+      return pages.dataOffset();
     }
 
     @Override
     public void decode(int i, XorChunkIterator it) {
       locate(i);
-      it.reset(locBytes, locData, locLen);
+      it.reset(pages.bytes(), pages.dataOffset(), pages.length());
     }
 
     @Override

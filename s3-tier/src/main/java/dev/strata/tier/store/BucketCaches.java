@@ -4,18 +4,18 @@ import java.util.List;
 
 /**
  * The in-memory caches of bucket reads, shared by all blocks of a store: postings lists, series
- * entries and chunks, each with its own byte limit (see {@link RangeCache} for why a hit is always
- * the right bytes).
+ * entries and chunks, each with its own byte limit. Postings and series entries are cached as the
+ * items they are ({@link RangeCache}), chunk segment files as fixed pages ({@link ChunkPageCache}).
  */
 public final class BucketCaches {
   private final RangeCache postings;
   private final RangeCache series;
-  private final RangeCache chunks;
+  private final ChunkPageCache chunks;
 
   private BucketCaches(long postingsBytes, long seriesBytes, long chunkBytes) {
     this.postings = new RangeCache("postings", postingsBytes);
     this.series = new RangeCache("series", seriesBytes);
-    this.chunks = new RangeCache("chunks", chunkBytes, false); // see RangeCache: read as stored
+    this.chunks = new ChunkPageCache("chunks", chunkBytes);
   }
 
   /** Caches of the given sizes in bytes; 0 disables one. */
@@ -41,7 +41,7 @@ public final class BucketCaches {
     return series;
   }
 
-  RangeCache chunks() {
+  ChunkPageCache chunks() {
     return chunks;
   }
 
@@ -52,7 +52,10 @@ public final class BucketCaches {
     chunks.clear();
   }
 
-  /** One line per cache: entries, bytes held (compressed) and raw, hits, misses, evictions. */
+  /**
+   * One line per cache: entries (pages for chunks), bytes held (compressed) and raw, hits,
+   * misses, evictions.
+   */
   public List<String> describe() {
     return List.of(postings.stats().toString(), series.stats().toString(), chunks.stats().toString());
   }
@@ -64,8 +67,7 @@ public final class BucketCaches {
   /** The three caches' figures: postings, series, chunks. */
   public List<CacheStats> stats() {
     List<CacheStats> out = new java.util.ArrayList<>(3);
-    for (RangeCache c : List.of(postings, series, chunks)) {
-      RangeCache.Stats s = c.stats();
+    for (RangeCache.Stats s : List.of(postings.stats(), series.stats(), chunks.stats())) {
       out.add(new CacheStats(s.name(), s.entries(), s.usedBytes(), s.hits(), s.misses(),
           s.evictions()));
     }

@@ -10,15 +10,14 @@ import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
- * Byte ranges of block files held in memory up to a byte limit, least recently used first out.
+ * Byte ranges of index files held in memory up to a byte limit, least recently used first out.
  * An entry is keyed by block ULID, file and offset and holds its exact bytes (its length is part of
  * the entry), and a lookup returns an entry only if it covers the whole range asked for, so a hit
  * is always the right bytes of the right file of the right block.
  *
  * <p>Entries of a compressing cache are LZ4-compressed when that saves at least a quarter of their
- * size (postings and series entries usually do). Chunk data is kept as it is: it is compressed
- * already, and read far more often, so decompressing it on every hit cost a store gateway a third
- * of its time on a warm query. Thread-safe.
+ * size (postings and series entries usually do). Chunk files are cached apart, as pages ({@link
+ * ChunkPageCache}): compressed already, and read far more often. Thread-safe.
  */
 final class RangeCache {
   private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
@@ -75,16 +74,10 @@ final class RangeCache {
   private long misses;
   private long evictions;
   private long rawBytes;
-  private final boolean compress;
 
   RangeCache(String name, long maxBytes) {
-    this(name, maxBytes, true);
-  }
-
-  RangeCache(String name, long maxBytes, boolean compress) {
     this.name = name;
     this.maxBytes = maxBytes;
-    this.compress = compress;
   }
 
   String name() {
@@ -133,7 +126,7 @@ final class RangeCache {
       return; // one entry may not crowd out the rest
     }
     Key key = new Key(id.high(), id.low(), file, offset);
-    Entry e = compress ? encode(key, bytes) : new Entry(key, bytes.length, bytes.clone(), false);
+    Entry e = encode(key, bytes);
     synchronized (this) {
       Entry old = byPosition.put(e.key, e);
       if (old != null) {

@@ -159,6 +159,15 @@ final class WorkingSet {
       }
     }
 
+    /** Empties the table, keeping its capacity. */
+    void clear() {
+      if (size > 0) {
+        Arrays.fill(keys, EMPTY);
+        Arrays.fill(values, null);
+        size = 0;
+      }
+    }
+
     private void grow() {
       long[] oldKeys = keys;
       byte[][] oldValues = values;

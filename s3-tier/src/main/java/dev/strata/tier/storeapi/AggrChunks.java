@@ -40,6 +40,15 @@ final class AggrChunks {
     if (it.encoding() == ChunkEncoding.AGGREGATE) {
       return aggregates(it, series);
     }
+    byte[] shared = it.visibleSamples() < 0 ? it.sharedBytes() : null;
+    if (shared != null) {
+      // Every sample visible, the bytes in an array never written again: sent from where they are.
+      return AggrChunk.newBuilder()
+          .setMinTime(it.minTime())
+          .setMaxTime(it.maxTime())
+          .setRaw(ProtoChunks.shared(it.encoding(), shared, it.sharedOffset(), it.sharedLength()))
+          .build();
+    }
     VisibleChunk chunk = VisibleChunk.of(it);
     return AggrChunk.newBuilder()
         .setMinTime(it.minTime())

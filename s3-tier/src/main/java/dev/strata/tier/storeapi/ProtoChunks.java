@@ -29,7 +29,20 @@ final class ProtoChunks {
         .build();
   }
 
-  /** The StoreAPI chunk for the Prometheus chunk {@code data[offset, offset + length)}. */
+  /**
+   * The StoreAPI chunk for the Prometheus chunk {@code data[offset, offset + length)}, referring
+   * to those bytes: the caller vouches that nothing writes to {@code data} again (a page of a
+   * cached chunk file, see {@link dev.strata.tsdb.storage.ChunkIterator#sharedBytes()}).
+   */
+  static Chunk shared(byte prometheusEncoding, byte[] data, int offset, int length) {
+    return Chunk.newBuilder()
+        .setType(toProto(prometheusEncoding))
+        .setData(UnsafeByteOperations.unsafeWrap(data, offset, length))
+        .setHash(Xxh64.hash(data, offset, length))
+        .build();
+  }
+
+  /** The StoreAPI chunk for the Prometheus chunk {@code data[offset, offset + length)}, copied. */
   static Chunk raw(byte prometheusEncoding, byte[] data, int offset, int length) {
     return Chunk.newBuilder()
         .setType(toProto(prometheusEncoding))

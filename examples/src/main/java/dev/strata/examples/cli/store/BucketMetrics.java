@@ -18,7 +18,8 @@ final class BucketMetrics {
         .help("Bytes read from the bucket.")
         .callback(cb -> cb.call(bucket.bytesRead())).register(registry);
     CounterWithCallback.builder().name("strata_bucket_cache_hits_total")
-        .help("Reads answered by an in-memory cache, by cache (postings, series, chunks).")
+        .help("Reads answered by an in-memory cache, by cache (postings, series, chunks: a page"
+            + " of a chunk file looked up once per batch of a query).")
         .labelNames("cache")
         .callback(cb -> caches.stats().forEach(s -> cb.call(s.hits(), s.name())))
         .register(registry);

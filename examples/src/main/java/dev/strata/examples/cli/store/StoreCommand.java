@@ -60,7 +60,8 @@ public final class StoreCommand implements Callable<Integer> {
 
   @Option(names = "--chunk-cache-size", paramLabel = "SIZE", defaultValue = "256MB",
       converter = ByteSize.class,
-      description = "Memory for cached chunk ranges (default ${DEFAULT-VALUE}); 0 disables it.")
+      description = "Memory for cached chunk files, in 16 KiB pages (default ${DEFAULT-VALUE});"
+          + " 0 disables it.")
   long chunkCacheBytes;
 
   @Option(names = "--min-time", paramLabel = "TIME", defaultValue = TimeOrDuration.EARLIEST,
