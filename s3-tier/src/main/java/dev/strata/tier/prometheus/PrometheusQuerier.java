@@ -42,6 +42,11 @@ final class PrometheusQuerier implements RawChunkQuerier {
   /** @throws RuntimeException as {@link #unchecked} makes of a failure, also while iterating */
   @Override
   public SeriesSet select(LabelMatcher... matchers) {
+    return new RemoteReadSeriesSet(read(matchers), externalLabels, mint, maxt);
+  }
+
+  /** Starts a remote read, closed with this querier. */
+  private RemoteReadResponse read(LabelMatcher... matchers) {
     RemoteReadResponse response;
     try {
       response = client.read(mint, maxt, List.of(matchers));
@@ -49,7 +54,7 @@ final class PrometheusQuerier implements RawChunkQuerier {
       throw unchecked(e);
     }
     open.add(response);
-    return new RemoteReadSeriesSet(response, externalLabels, mint, maxt);
+    return response;
   }
 
   /**
@@ -61,13 +66,7 @@ final class PrometheusQuerier implements RawChunkQuerier {
    */
   @Override
   public void readChunks(RawChunkSink sink, LabelMatcher... matchers) {
-    RemoteReadResponse response;
-    try {
-      response = client.read(mint, maxt, List.of(matchers));
-    } catch (PrometheusException e) {
-      throw unchecked(e);
-    }
-    open.add(response);
+    RemoteReadResponse response = read(matchers);
     if (response.streamed()) {
       try {
         response.readRaw(sink, externalLabels);
