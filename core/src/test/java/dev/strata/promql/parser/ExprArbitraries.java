@@ -282,10 +282,11 @@ final class ExprArbitraries {
       boolean sameLevelRegroups = left == parent.isRightAssociative();
       regroups = p < parent.precedence() || (p == parent.precedence() && sameLevelRegroups);
     } else if (left && parent == BinaryOp.POW) {
-      // "-a ^ b" parses as -(a ^ b).
+      // "-a ^ b" parses as -(a ^ b), and so does a number printed with a sign: "-1", "+Inf".
       regroups =
           e instanceof UnaryExpr
-              || (e instanceof NumberLiteral n && (n.value() < 0 || isNegativeZero(n.value())));
+              || (e instanceof NumberLiteral n && (n.value() < 0 || isNegativeZero(n.value())
+                  || n.value() == Double.POSITIVE_INFINITY));
     }
     return regroups ? new ParenExpr(e, NONE) : e;
   }
