@@ -72,9 +72,31 @@ final class SeriesFrameWriter {
    * {@code sizes[from, to)}.
    */
   static SeriesFrame series(Labels labels, List<AggrChunk> chunks, int[] sizes, int from, int to) {
+    return frame(labels, new ChunkMessages() {
+      @Override
+      public int size(int i) {
+        return sizes[i];
+      }
+
+      @Override
+      public void write(int i, CodedOutputStream out) throws IOException {
+        SeriesFrameWriter.write(chunks.get(i), out);
+      }
+    }, from, to);
+  }
+
+  /** The chunk messages of one frame: the size of each, and how it is written. */
+  private interface ChunkMessages {
+    int size(int i);
+
+    void write(int i, CodedOutputStream out) throws IOException;
+  }
+
+  /** The frame of {@code labels} with chunk messages {@code [from, to)}, in an array of its size. */
+  private static SeriesFrame frame(Labels labels, ChunkMessages chunks, int from, int to) {
     int seriesSize = labelsSize(labels);
     for (int i = from; i < to; i++) {
-      seriesSize += nested(SERIES_CHUNKS, sizes[i]);
+      seriesSize += nested(SERIES_CHUNKS, chunks.size(i));
     }
     byte[] bytes = new byte[nested(RESPONSE_SERIES, seriesSize)];
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -84,8 +106,8 @@ final class SeriesFrameWriter {
       writeLabels(labels, out);
       for (int i = from; i < to; i++) {
         out.writeTag(SERIES_CHUNKS, 2);
-        out.writeUInt32NoTag(sizes[i]);
-        write(chunks.get(i), out);
+        out.writeUInt32NoTag(chunks.size(i));
+        chunks.write(i, out);
       }
       out.checkNoSpaceLeft();
     } catch (IOException e) {
@@ -185,49 +207,46 @@ final class SeriesFrameWriter {
    * {@link #series(Labels, List, int[], int, int)} writes for the same chunks as messages.
    */
   static SeriesFrame series(Labels labels, ChunkRefs chunks, int from, int to) {
-    int seriesSize = labelsSize(labels);
-    for (int i = from; i < to; i++) {
-      seriesSize += nested(SERIES_CHUNKS, chunks.messageSize(i));
-    }
-    byte[] bytes = new byte[nested(RESPONSE_SERIES, seriesSize)];
-    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    try {
-      out.writeTag(RESPONSE_SERIES, 2);
-      out.writeUInt32NoTag(seriesSize);
-      writeLabels(labels, out);
-      for (int i = from; i < to; i++) {
-        out.writeTag(SERIES_CHUNKS, 2);
-        out.writeUInt32NoTag(chunks.messageSize(i));
-        long minTime = chunks.minTime(i);
-        long maxTime = chunks.maxTime(i);
-        if (minTime != 0) {
-          out.writeInt64(AGGR_MIN_TIME, minTime);
-        }
-        if (maxTime != 0) {
-          out.writeInt64(AGGR_MAX_TIME, maxTime);
-        }
-        byte type = chunks.type(i);
-        int length = chunks.length(i);
-        long hash = chunks.hash(i);
-        out.writeTag(AGGR_RAW, 2);
-        out.writeUInt32NoTag(rawSize(type, length, hash));
-        if (type != 0) {
-          out.writeEnum(CHUNK_TYPE, type);
-        }
-        if (length != 0) {
-          out.writeTag(CHUNK_DATA, 2);
-          out.writeUInt32NoTag(length);
-          out.writeRawBytes(chunks.data(i), chunks.offset(i), length);
-        }
-        if (hash != 0) {
-          out.writeUInt64(CHUNK_HASH, hash);
-        }
+    return frame(labels, new ChunkMessages() {
+      @Override
+      public int size(int i) {
+        return chunks.messageSize(i);
       }
-      out.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing a series frame into an array of its size", e);
+
+      @Override
+      public void write(int i, CodedOutputStream out) throws IOException {
+        writeRaw(chunks, i, out);
+      }
+    }, from, to);
+  }
+
+  /** Raw chunk {@code i} of {@code chunks} as an {@code AggrChunk} message, without its tag. */
+  private static void writeRaw(ChunkRefs chunks, int i, CodedOutputStream out)
+      throws IOException {
+    long minTime = chunks.minTime(i);
+    long maxTime = chunks.maxTime(i);
+    if (minTime != 0) {
+      out.writeInt64(AGGR_MIN_TIME, minTime);
     }
-    return new SeriesFrame(bytes, true, to - from);
+    if (maxTime != 0) {
+      out.writeInt64(AGGR_MAX_TIME, maxTime);
+    }
+    byte type = chunks.type(i);
+    int length = chunks.length(i);
+    long hash = chunks.hash(i);
+    out.writeTag(AGGR_RAW, 2);
+    out.writeUInt32NoTag(rawSize(type, length, hash));
+    if (type != 0) {
+      out.writeEnum(CHUNK_TYPE, type);
+    }
+    if (length != 0) {
+      out.writeTag(CHUNK_DATA, 2);
+      out.writeUInt32NoTag(length);
+      out.writeRawBytes(chunks.data(i), chunks.offset(i), length);
+    }
+    if (hash != 0) {
+      out.writeUInt64(CHUNK_HASH, hash);
+    }
   }
 
   private static int labelsSize(Labels labels) {
