@@ -132,7 +132,10 @@ class RawSeriesTranscodingPropertiesTest {
     for (ChunkedReadResponse frame : frames(series, externalLabels, perFrame)) {
       FrameWriter.frame(stream, frame.toByteArray());
     }
-    if (corruptTail.length > 0) {
+    // One fault per try: with an encoding the StoreAPI cannot carry and a corrupt last frame
+    // both, the generic path (reading a frame ahead) meets the corrupt frame first and the
+    // transcoding path meets the faults in stream order, so each names a different, true fault.
+    if (corruptTail.length > 0 && !hasUncarriableChunk(series)) {
       FrameWriter.frame(stream, corruptTail); // a checksum that holds over data that is no message
     }
     body = stream.toByteArray();
@@ -163,6 +166,12 @@ class RawSeriesTranscodingPropertiesTest {
     for (int i = 0; i < expected.frames().size(); i++) {
       assertArrayEquals(expected.frames().get(i), actual.frames().get(i), "frame " + i);
     }
+  }
+
+  /** Whether a chunk has an encoding the StoreAPI cannot carry as a raw chunk (0 or 7 here). */
+  private static boolean hasUncarriableChunk(List<StoredSeries> series) {
+    return series.stream().flatMap(s -> s.chunks().stream())
+        .anyMatch(c -> c.getTypeValue() < 1 || c.getTypeValue() > 3);
   }
 
   /** Frames cut the way Prometheus might: series in parts, parts grouped into frames. */
